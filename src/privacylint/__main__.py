@@ -1,0 +1,3 @@
+from privacylint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,264 @@
+"""The pipeline: discover -> facts (cached, parallel) -> graph -> flows -> checks -> Report."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import sys
+import time
+import tokenize
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Optional
+
+from privacylint import __version__
+from privacylint.cache import FactsCache
+from privacylint.catalog import Catalog, load_catalog
+from privacylint.checks import CHECKS, CheckContext
+from privacylint.config import Config, load_config
+from privacylint.discovery import ProjectFile, discover, find_root, project_file, select_files
+from privacylint.errors import PrivacylintError
+from privacylint.facts import ModuleFacts, extract_facts
+from privacylint.graph import ProjectGraph
+from privacylint.manifest import Manifest, empty_manifest, load_manifest
+from privacylint.model import FileError, Finding, Report
+
+ALL_CODES = tuple(check.code for check in CHECKS) + ("PL901",)
+
+
+@dataclass
+class Options:
+    paths: tuple[Path, ...] = ()
+    manifest: Optional[Path] = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    use_cache: bool = True
+    jobs: Optional[int] = None
+    stdin_filename: Optional[Path] = None
+    stdin_text: Optional[str] = None
+
+
+@dataclass
+class Project:
+    root: Path
+    config: Config
+    catalog: Catalog
+    manifest: Manifest
+    notes: list[str]                 # things the user should know, printed on stderr by the CLI
+
+
+def open_project(options: Options) -> Project:
+    start = options.paths[0] if options.paths else (options.stdin_filename or Path.cwd())
+    if not start.exists() and options.stdin_filename is None:
+        raise PrivacylintError(f"{start}: no such file or directory")
+    root = find_root(start if start.exists() else Path.cwd())
+    config = load_config(root)
+    catalog = load_catalog()
+    notes: list[str] = []
+    manifest_path = options.manifest or (root / config.manifest if config.manifest else root / "privacy.yaml")
+    if manifest_path.is_file():
+        relative = _relative(manifest_path, root)
+        manifest = load_manifest(manifest_path.read_text(encoding="utf-8"), relative, catalog)
+    elif options.manifest or config.manifest:
+        raise PrivacylintError(f"{manifest_path}: manifest not found")
+    else:
+        notes.append(f"privacylint: no privacy.yaml found in {root}; checking against an empty manifest "
+                     "(every flow is undeclared). `privacylint init` writes a starting one.")
+        manifest = empty_manifest()
+    return Project(root, config, catalog, manifest, notes)
+
+
+def check(options: Options, project: Optional[Project] = None) -> tuple[Report, Project]:
+    started = time.perf_counter()
+    project = project or open_project(options)
+    selected_codes = enabled_codes(options.select or project.config.select, options.ignore or project.config.ignore)
+    files, listing_problems = discover(project.root, project.config.exclude)
+    stdin_file = None
+    if options.stdin_filename is not None:
+        stdin_file = project_file(options.stdin_filename.resolve(), project.root)
+        files = [f for f in files if f.relative != stdin_file.relative] + [stdin_file]
+    report = Report(version=__version__, manifest=project.manifest.path)
+    report.errors += [FileError("PL901", path, 1, 1, f"cannot read: {reason}") for path, reason in listing_problems]
+    cache = FactsCache(project.root, project.catalog.digest, enabled=options.use_cache)
+    overrides = {stdin_file.relative: options.stdin_text or ""} if stdin_file else {}
+    modules, errors, cached = collect_facts(files, project.catalog, cache, options.jobs, overrides)
+    report.errors += errors
+    graph = ProjectGraph(modules, project.catalog, project.manifest).build()
+    flows = graph.flows()
+    context = CheckContext(project.manifest, project.catalog, flows, graph.source_reads(), graph.sdk_uses())
+    findings = [finding for check_class in CHECKS if check_class.code in selected_codes
+                for finding in check_class().run(context)]
+    findings = unique(findings)
+    suppressions = {facts.path: facts.suppressions for facts in modules.values()}
+    findings = [f for f in findings if not suppressed(f, suppressions)]
+    paths = list(options.paths) + ([options.stdin_filename] if options.stdin_filename else [])
+    wanted = select_files(files, paths, project.root) if paths else None
+    if wanted is not None and project.manifest.path not in wanted:
+        findings = [f for f in findings if touches(f, wanted)]
+        flows = [f for f in flows if flow_touches(f, wanted)]
+        report.errors = [e for e in report.errors if e.path in wanted]
+    if "PL901" not in selected_codes:
+        report.errors = []
+    report.findings = with_fingerprints(sorted(findings, key=finding_order))
+    report.flows = flows
+    codes_by_flow: dict[int, list[str]] = {}
+    for finding in report.findings:
+        if finding.flow is not None:
+            codes_by_flow.setdefault(id(finding.flow), []).append(finding.code)
+    report.flow_codes = {index: sorted(set(codes_by_flow.get(id(flow), ()))) for index, flow in enumerate(flows)}
+    report.stats.files = len(files)
+    report.stats.lines = sum(m.lines for m in modules.values())
+    report.stats.cached_files = cached
+    report.stats.seconds = round(time.perf_counter() - started, 3)
+    return report, project
+
+
+def enabled_codes(select: tuple[str, ...], ignore: tuple[str, ...]) -> set[str]:
+    for selector in (*select, *ignore):
+        if selector != "ALL" and not any(code.startswith(selector) for code in ALL_CODES):
+            raise PrivacylintError(f"unknown rule selector '{selector}' (codes are {ALL_CODES[0]}..{ALL_CODES[-1]}; "
+                                   "a prefix such as PL2 selects a family)")
+    chosen = {c for c in ALL_CODES if not select or any(s == "ALL" or c.startswith(s) for s in select)}
+    return {c for c in chosen if not any(s == "ALL" or c.startswith(s) for s in ignore)}
+
+
+# ----- facts ------------------------------------------------------------------------------------
+
+def collect_facts(files: list[ProjectFile], catalog: Catalog, cache: FactsCache, jobs: Optional[int],
+                  overrides: dict[str, str]) -> tuple[dict[str, ModuleFacts], list[FileError], int]:
+    modules: dict[str, ModuleFacts] = {}
+    errors: list[FileError] = []
+    misses: list[tuple[ProjectFile, bytes, str]] = []
+    cached = 0
+    for file in files:
+        try:
+            content = overrides[file.relative].encode("utf-8") if file.relative in overrides else file.path.read_bytes()
+        except OSError as exc:
+            errors.append(FileError("PL901", file.relative, 1, 1, f"cannot read: {exc.strerror or exc}"))
+            continue
+        key = cache.key(file.relative, file.module, content)
+        facts = cache.get(key)
+        if facts is not None:
+            modules.setdefault(file.module, facts)
+            cached += 1
+        else:
+            misses.append((file, content, key))
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(misses) >= 8:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+            results = pool.map(_facts_in_worker, [(f, c) for f, c, _ in misses], chunksize=4)
+            outcomes = list(results)
+    else:
+        outcomes = [facts_for(file, content, catalog) for file, content, _ in misses]
+    for (file, _, key), outcome in zip(misses, outcomes):
+        if isinstance(outcome, FileError):
+            errors.append(outcome)
+            continue
+        modules.setdefault(file.module, outcome)
+        cache.put(key, outcome)
+    return modules, errors, cached
+
+
+_WORKER_CATALOG: Optional[Catalog] = None
+
+
+def _init_worker() -> None:
+    global _WORKER_CATALOG
+    _WORKER_CATALOG = load_catalog()
+
+
+def _facts_in_worker(item: tuple[ProjectFile, bytes]):
+    return facts_for(item[0], item[1], _WORKER_CATALOG)
+
+
+def facts_for(file: ProjectFile, content: bytes, catalog: Catalog):
+    """Facts of one file, or the PL901 error saying why there are none."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(content).readline)
+        text = content.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        return FileError("PL901", file.relative, 1, 1, f"cannot decode: {exc}")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\0" in text:
+        return FileError("PL901", file.relative, 1, 1, "cannot parse: the file contains null bytes")
+    try:
+        return extract_facts(text, file.relative, file.module, file.is_package, catalog)
+    except RecursionError:
+        return FileError("PL901", file.relative, 1, 1, "cannot analyse: expressions are nested too deeply")
+    except MemoryError:
+        return FileError("PL901", file.relative, 1, 1, "cannot analyse: out of memory")
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run; it is reported
+        line = getattr(exc, "raw_line", 1) or 1
+        column = (getattr(exc, "raw_column", 0) or 0) + 1
+        message = getattr(exc, "message", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        kind = "cannot parse" if type(exc).__name__ == "ParserSyntaxError" else \
+            f"internal error while analysing ({type(exc).__name__})"
+        return FileError("PL901", file.relative, line, column, f"{kind}: {message}")
+
+
+# ----- findings ---------------------------------------------------------------------------------
+
+def unique(findings: list[Finding]) -> list[Finding]:
+    """One finding per (code, place, category): the first, which has the shortest trace."""
+    seen: dict[tuple, Finding] = {}
+    for finding in findings:
+        loc = finding.location
+        key = (finding.code, loc.path, loc.line, loc.column, finding.category,
+               finding.recipient.id if finding.recipient else None)
+        if key not in seen or (finding.flow and seen[key].flow and
+                               len(finding.flow.trace) < len(seen[key].flow.trace)):
+            seen[key] = finding
+    return list(seen.values())
+
+
+def suppressed(finding: Finding, suppressions: dict[str, dict[int, frozenset[str]]]) -> bool:
+    lines = suppressions.get(finding.location.path, {})
+    for line in (finding.location.line, finding.location.line - 1):
+        codes = lines.get(line, frozenset())
+        if "" in codes or any(finding.code.startswith(c) for c in codes):
+            return True
+    return False
+
+
+def flow_touches(flow, wanted: set[str]) -> bool:
+    return (flow.sink.location.path in wanted or flow.source.path in wanted
+            or any(step.path in wanted for step in flow.trace))
+
+
+def touches(finding: Finding, wanted: set[str]) -> bool:
+    if finding.flow is not None:
+        return flow_touches(finding.flow, wanted)
+    return finding.location.path in wanted
+
+
+def finding_order(finding: Finding) -> tuple:
+    loc = finding.location
+    return (loc.path, loc.line, loc.column, finding.code, finding.category or "",
+            finding.recipient.id if finding.recipient else "")
+
+
+def with_fingerprints(findings: list[Finding]) -> list[Finding]:
+    """Stable across line shifts: code, path, normalised sink text, category, recipient, occurrence."""
+    counts: dict[tuple, int] = {}
+    result = []
+    for finding in findings:
+        base = (finding.code, finding.location.path, " ".join(finding.location.label.split()) or finding.message,
+                finding.category or "", finding.recipient.id if finding.recipient else "")
+        counts[base] = counts.get(base, 0) + 1
+        digest = hashlib.sha256("\0".join(map(str, base + (counts[base],))).encode()).hexdigest()[:20]
+        result.append(replace(finding, fingerprint=digest))
+    return result
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_stdin() -> str:
+    return sys.stdin.read()

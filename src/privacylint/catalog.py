@@ -1,0 +1,366 @@
+"""The catalog: rules/*.yaml loaded into typed, validated data (taxonomy, recipients, sinks, sanitizers)."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional, Union
+
+from privacylint.errors import PrivacylintError
+from privacylint.yamlsource import Node, Reader, expect, load_yaml, string_list
+
+ArgSpec = Optional[tuple[Union[str, int], ...]]  # None: every argument
+
+
+@dataclass(frozen=True)
+class CallRule:
+    pattern: str
+    args: ArgSpec = None
+    purpose: Optional[str] = None
+    url: tuple[Union[str, int], ...] = ()  # for HTTP clients: where the URL argument is
+
+
+@dataclass(frozen=True)
+class ArgumentSource:
+    """A call whose argument gives a region id or an endpoint."""
+
+    pattern: str
+    arg: Union[str, int]
+    default_scheme: str = "https"
+    region_pattern: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: str
+    name: str
+    kind: str
+    country: Optional[str]
+    purposes: tuple[str, ...]
+    modules: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
+    calls: tuple[CallRule, ...] = ()
+    region_provider: Optional[str] = None
+    region_from: tuple[ArgumentSource, ...] = ()
+    endpoints: tuple[ArgumentSource, ...] = ()
+    host_countries: tuple[tuple[str, str], ...] = ()
+    custom: bool = False            # declared only in the manifest
+
+
+@dataclass(frozen=True)
+class SinkMatch:
+    """What a resolved call name is: a recipient's call, a log, a storage write or an HTTP request."""
+
+    kind: str                        # "third_party", "log", "storage", "http"
+    rule: CallRule
+    recipient: Optional[Recipient] = None
+
+
+@dataclass
+class Catalog:
+    categories: dict[str, str] = field(default_factory=dict)            # key -> description
+    name_index: dict[tuple[str, ...], str] = field(default_factory=dict)  # words -> key
+    qualifiers: frozenset[str] = frozenset()
+    purposes: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+    countries: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, frozenset[str]] = field(default_factory=dict)
+    regions: dict[str, dict[str, str]] = field(default_factory=dict)
+    recipients: dict[str, Recipient] = field(default_factory=dict)
+    logs: list[CallRule] = field(default_factory=list)
+    storage: list[CallRule] = field(default_factory=list)
+    http: list[CallRule] = field(default_factory=list)
+    storage_mappings: tuple[str, ...] = ()
+    ends_flow: frozenset[str] = frozenset()
+    pseudonymizes: frozenset[str] = frozenset()
+    containers: dict[str, str] = field(default_factory=dict)           # chain suffix -> category
+    digest: str = ""
+    _name_cache: dict[str, Optional[str]] = field(default_factory=dict, repr=False)
+    _exact: dict[str, list[SinkMatch]] = field(default_factory=dict, repr=False)
+    _globs: list[tuple[str, SinkMatch]] = field(default_factory=list, repr=False)
+
+    # ----- questions the pipeline asks -----------------------------------------------------
+    def classify_name(self, name: str) -> Optional[str]:
+        """The category a field, key or attribute name holds, or None; see rules/README.md."""
+        if name in self._name_cache:
+            return self._name_cache[name]
+        words = split_words(name)
+        found = self.name_index.get(words)
+        if found is None:
+            kept = tuple(w for w in words if w not in self.qualifiers)
+            if kept and kept != words:
+                found = self.name_index.get(kept)
+        self._name_cache[name] = found
+        return found
+
+    def source_container(self, chain: str) -> Optional[str]:
+        for suffix, category in self.containers.items():
+            if chain == suffix or chain.endswith("." + suffix):
+                return category
+        return None
+
+    def is_storage_mapping(self, chain: str) -> bool:
+        return any(chain == m or chain.endswith("." + m) for m in self.storage_mappings)
+
+    def match_call(self, name: str) -> list[SinkMatch]:
+        found = list(self._exact.get(name, ()))
+        found += [match for pattern, match in self._globs if fnmatch.fnmatchcase(name, pattern)]
+        return found
+
+    def recipient_for_module(self, module: str) -> Optional[Recipient]:
+        for recipient in self.recipients.values():
+            for prefix in recipient.modules:
+                if module == prefix or module.startswith(prefix + "."):
+                    return recipient
+        return None
+
+    def recipient_for_host(self, host: str) -> Optional[Recipient]:
+        for recipient in self.recipients.values():
+            if any(host_matches(host, pattern) for pattern in recipient.hosts):
+                return recipient
+        return None
+
+    def country_of_region(self, provider: str, region: str) -> Optional[str]:
+        return self.regions.get(provider, {}).get(region)
+
+    def expand_countries(self, codes: Iterable[str]) -> frozenset[str]:
+        result: set[str] = set()
+        for code in codes:
+            result |= self.groups.get(code, {code})
+        return frozenset(result)
+
+    # ----- building ------------------------------------------------------------------------
+    def index_calls(self) -> None:
+        self._exact.clear()
+        self._globs.clear()
+        entries: list[SinkMatch] = []
+        for recipient in self.recipients.values():
+            entries += [SinkMatch("third_party", rule, recipient) for rule in recipient.calls]
+        entries += [SinkMatch("log", rule) for rule in self.logs]
+        entries += [SinkMatch("storage", rule) for rule in self.storage]
+        entries += [SinkMatch("http", rule) for rule in self.http]
+        for entry in entries:
+            if any(ch in entry.rule.pattern for ch in "*?["):
+                self._globs.append((entry.rule.pattern, entry))
+            else:
+                self._exact.setdefault(entry.rule.pattern, []).append(entry)
+
+
+def host_matches(host: str, pattern: str) -> bool:
+    host, pattern = host.lower(), pattern.lower()
+    if pattern.startswith("*."):
+        return host.endswith(pattern[1:])
+    return host == pattern
+
+
+WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
+
+
+def split_words(name: str) -> tuple[str, ...]:
+    """`billingEmail`, `billing_email`, `BILLING-EMAIL` -> ('billing', 'email')."""
+    return tuple(word.lower() for word in WORD.findall(name))
+
+
+# ----- loading ---------------------------------------------------------------------------------
+
+def rules_directory() -> Path:
+    """rules/ ships inside the wheel as privacylint/rules; a source checkout has it at the top."""
+    packaged = Path(__file__).resolve().parent / "rules"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise PrivacylintError(f"the rules folder is missing (looked in {packaged} and {checkout}); reinstall privacylint")
+
+
+def load_catalog(directory: Optional[Path] = None) -> Catalog:
+    directory = directory or rules_directory()
+    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("recipients/*.yaml"))
+    catalog = Catalog()
+    digest = hashlib.sha256()
+    loaded: dict[str, Node] = {}
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        digest.update(path.name.encode() + b"\0" + text.encode())
+        loaded[str(path.relative_to(directory))] = load_yaml(text, str(path))
+    catalog.digest = digest.hexdigest()
+    for name, node in loaded.items():
+        loader = _LOADERS.get(name, _load_recipients if name.startswith("recipients/") else None)
+        if loader is None:
+            raise node.error(f"unknown rules file '{name}'", "expected one of: " + ", ".join(_LOADERS))
+        loader(catalog, node)
+    _validate_references(catalog, loaded)
+    catalog.index_calls()
+    return catalog
+
+
+def _load_taxonomy(catalog: Catalog, node: Node) -> None:
+    top = Reader(node, ["categories", "qualifiers", "purposes", "kinds"], "taxonomy.yaml")
+    for key, entry in top.require("categories", "taxonomy.yaml").value.items():
+        fields = Reader(entry, ["description", "names"], f"category '{key}'")
+        catalog.categories[key] = expect(fields.require("description", key), str, "description")
+        for name_node in string_list(fields.get("names") or Node([], entry.line, entry.column, entry.path), "names"):
+            words = split_words(name_node.value)
+            other = catalog.name_index.get(words)
+            if other is not None and other != key:
+                raise name_node.error(f"name '{name_node.value}' is already given to {other}")
+            catalog.name_index[words] = key
+    catalog.qualifiers = frozenset(n.value for n in string_list(top.require("qualifiers", "taxonomy.yaml"), "qualifiers"))
+    for section, target in (("purposes", catalog.purposes), ("kinds", catalog.kinds)):
+        for key, entry in top.require(section, "taxonomy.yaml").value.items():
+            fields = Reader(entry, ["description"], f"{section[:-1]} '{key}'")
+            target[key] = expect(fields.require("description", key), str, "description")
+
+
+def _load_countries(catalog: Catalog, node: Node) -> None:
+    top = Reader(node, ["countries", "groups"], "countries.yaml")
+    for code, name in top.require("countries", "countries.yaml").value.items():
+        catalog.countries[code] = str(expect(name, str, f"country {code}"))
+    for group, members in top.require("groups", "countries.yaml").value.items():
+        catalog.groups[group] = frozenset(m.value for m in string_list(members, f"group {group}"))
+
+
+def _load_regions(catalog: Catalog, node: Node) -> None:
+    for provider, regions in expect(node, dict, "regions.yaml").items():
+        expect(regions, dict, f"regions of {provider}")
+        catalog.regions[provider] = {region: expect(country, str, f"country of {region}")
+                                     for region, country in regions.value.items()}
+
+
+def _load_sinks(catalog: Catalog, node: Node) -> None:
+    top = Reader(node, ["logs", "storage", "http", "storage_mappings"], "sinks.yaml")
+    catalog.logs = [_call_rule(item, "log call") for item in expect(top.require("logs", "sinks.yaml"), list, "logs")]
+    catalog.storage = [_call_rule(item, "storage call") for item in expect(top.require("storage", "sinks.yaml"), list, "storage")]
+    catalog.http = [_call_rule(item, "HTTP call", url=True) for item in expect(top.require("http", "sinks.yaml"), list, "http")]
+    mappings = top.get("storage_mappings")
+    catalog.storage_mappings = tuple(n.value for n in string_list(mappings, "storage_mappings")) if mappings else ()
+
+
+def _load_sanitizers(catalog: Catalog, node: Node) -> None:
+    top = Reader(node, ["ends_flow", "pseudonymizes"], "sanitizers.yaml")
+    catalog.ends_flow = frozenset(n.value for n in string_list(top.require("ends_flow", "sanitizers.yaml"), "ends_flow"))
+    catalog.pseudonymizes = frozenset(n.value for n in string_list(top.require("pseudonymizes", "sanitizers.yaml"), "pseudonymizes"))
+
+
+def _load_sources(catalog: Catalog, node: Node) -> None:
+    top = Reader(node, ["containers"], "sources.yaml")
+    for item in expect(top.require("containers", "sources.yaml"), list, "containers"):
+        fields = Reader(item, ["pattern", "category"], "container")
+        catalog.containers[expect(fields.require("pattern", "container"), str, "pattern")] = \
+            expect(fields.require("category", "container"), str, "category")
+
+
+def _load_recipients(catalog: Catalog, node: Node) -> None:
+    top = Reader(node, ["recipients"], node.path)
+    for item in expect(top.require("recipients", node.path), list, "recipients"):
+        fields = Reader(item, ["id", "name", "kind", "country", "purposes", "modules", "hosts", "calls",
+                               "region", "endpoint", "hosts_countries", "note"], "recipient")
+        rid = expect(fields.require("id", "recipient"), str, "id")
+        if rid in catalog.recipients:
+            raise fields.get("id").error(f"duplicate recipient id '{rid}'")
+        region = fields.get("region")
+        provider, region_from = None, ()
+        if region is not None:
+            region_fields = Reader(region, ["provider", "from"], f"region of {rid}")
+            provider = expect(region_fields.require("provider", "region"), str, "provider")
+            region_from = tuple(_argument_source(n) for n in expect(region_fields.require("from", "region"), list, "from"))
+        endpoint = fields.get("endpoint")
+        catalog.recipients[rid] = Recipient(
+            id=rid,
+            name=expect(fields.require("name", rid), str, "name"),
+            kind=expect(fields.require("kind", rid), str, "kind"),
+            country=expect(fields.require("country", rid), (str, type(None)), "country"),
+            purposes=tuple(n.value for n in string_list(fields.require("purposes", rid), "purposes")),
+            modules=_strings(fields.get("modules"), "modules"),
+            hosts=_strings(fields.get("hosts"), "hosts"),
+            calls=tuple(_call_rule(n, "call") for n in expect(fields.get("calls") or Node([], 0, 0, ""), list, "calls")),
+            region_provider=provider,
+            region_from=region_from,
+            endpoints=tuple(_argument_source(n) for n in expect(endpoint, list, "endpoint")) if endpoint else (),
+            host_countries=tuple((k, expect(v, str, "country")) for k, v in
+                                 expect(fields.get("hosts_countries") or Node({}, 0, 0, ""), dict, "hosts_countries").items()),
+        )
+
+
+def _strings(node: Optional[Node], what: str) -> tuple[str, ...]:
+    return tuple(n.value for n in string_list(node, what)) if node is not None else ()
+
+
+def _arg_spec(node: Node, what: str) -> ArgSpec:
+    items = node.value if isinstance(node.value, list) else [node]
+    spec: list[Union[str, int]] = []
+    for item in items:
+        value = expect(item, (str, int), what)
+        if value == "*":
+            return None
+        spec.append(value)
+    return tuple(spec)
+
+
+def _call_rule(node: Node, what: str, url: bool = False) -> CallRule:
+    fields = Reader(node, ["call", "args", "purpose"] + (["url"] if url else []), what)
+    args = fields.get("args")
+    url_node = fields.get("url")
+    return CallRule(
+        pattern=expect(fields.require("call", what), str, "call"),
+        args=_arg_spec(args, "args") if args is not None else None,
+        purpose=expect(fields.get("purpose"), str, "purpose") if fields.get("purpose") else None,
+        url=(_arg_spec(url_node, "url") or ()) if url_node is not None else ((0, "url") if url else ()),
+    )
+
+
+def _argument_source(node: Node) -> ArgumentSource:
+    fields = Reader(node, ["call", "arg", "default_scheme", "region_pattern"], "argument source")
+    pattern = fields.get("region_pattern")
+    if pattern is not None:
+        try:
+            re.compile(expect(pattern, str, "region_pattern"))
+        except re.error as exc:
+            raise pattern.error(f"invalid regular expression: {exc}") from None
+    return ArgumentSource(
+        pattern=expect(fields.require("call", "argument source"), str, "call"),
+        arg=expect(fields.require("arg", "argument source"), (str, int), "arg"),
+        default_scheme=expect(fields.get("default_scheme"), str, "default_scheme") if fields.get("default_scheme") else "https",
+        region_pattern=pattern.value if pattern is not None else None,
+    )
+
+
+def _validate_references(catalog: Catalog, loaded: dict[str, Node]) -> None:
+    """Every recipient names a known kind, country and purposes; every category has its parent."""
+    for key in catalog.categories:
+        parent = key.rpartition(".")[0]
+        if parent and parent not in catalog.categories:
+            raise PrivacylintError(f"rules/taxonomy.yaml: category {key} has no parent {parent}")
+    for category in catalog.containers.values():
+        if category not in catalog.categories:
+            raise PrivacylintError(f"rules/sources.yaml: unknown category {category}")
+    for recipient in catalog.recipients.values():
+        where = f"rules recipient '{recipient.id}'"
+        if recipient.kind not in catalog.kinds:
+            raise PrivacylintError(f"{where}: unknown kind {recipient.kind}")
+        if recipient.country is not None and recipient.country not in catalog.countries:
+            raise PrivacylintError(f"{where}: unknown country {recipient.country}")
+        for purpose in recipient.purposes + tuple(c.purpose for c in recipient.calls if c.purpose):
+            if purpose not in catalog.purposes:
+                raise PrivacylintError(f"{where}: unknown purpose {purpose}")
+        if recipient.region_provider and recipient.region_provider not in catalog.regions:
+            raise PrivacylintError(f"{where}: unknown region provider {recipient.region_provider}")
+
+
+_LOADERS = {
+    "taxonomy.yaml": _load_taxonomy,
+    "countries.yaml": _load_countries,
+    "regions.yaml": _load_regions,
+    "sinks.yaml": _load_sinks,
+    "sanitizers.yaml": _load_sanitizers,
+    "sources.yaml": _load_sources,
+}
+
+
+def covers(declared: str, key: str) -> bool:
+    """A declared taxonomy key covers itself and every key below it."""
+    return key == declared or key.startswith(declared + ".")

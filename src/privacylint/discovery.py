@@ -1,0 +1,115 @@
+"""Which files make the project, where its root is, and each file's module name."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+ROOT_MARKERS = ("privacy.yaml", "pyproject.toml", ".git")
+DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "__pycache__", "node_modules",
+                    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".privacylint_cache",
+                    "build", "dist", "site-packages", ".eggs", "*.egg-info")
+
+
+@dataclass(frozen=True)
+class ProjectFile:
+    path: Path                       # absolute
+    relative: str                    # relative to the root, with /
+    module: str                      # dotted module name
+    is_package: bool                 # an __init__.py
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` holding privacy.yaml, pyproject.toml or .git."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return folder
+
+
+def discover(root: Path, excludes: Iterable[str] = ()) -> tuple[list[ProjectFile], list[tuple[str, str]]]:
+    """Every .py file under root, skipping excluded folders; also the paths that could not be listed."""
+    patterns = tuple(DEFAULT_EXCLUDES) + tuple(excludes)
+    files: list[ProjectFile] = []
+    problems: list[tuple[str, str]] = []
+    seen: set[tuple[int, int]] = set()
+
+    def on_error(error: OSError) -> None:
+        problems.append((_relative(Path(error.filename), root), error.strerror or str(error)))
+
+    for folder, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
+        folder_path = Path(folder)
+        dirnames[:] = sorted(d for d in dirnames
+                             if not _excluded(d, _relative(folder_path / d, root), patterns))
+        for name in sorted(filenames):
+            if not name.endswith(".py"):
+                continue
+            path = folder_path / name
+            relative = _relative(path, root)
+            if _excluded(name, relative, patterns):
+                continue
+            try:
+                stat = path.stat()
+            except OSError as exc:
+                problems.append((relative, exc.strerror or str(exc)))
+                continue
+            if (stat.st_dev, stat.st_ino) in seen:
+                continue
+            seen.add((stat.st_dev, stat.st_ino))
+            files.append(project_file(path, root))
+    return files, problems
+
+
+def project_file(path: Path, root: Path) -> ProjectFile:
+    return ProjectFile(path=path, relative=_relative(path, root), module=module_name(path, root),
+                       is_package=path.name == "__init__.py")
+
+
+def module_name(path: Path, root: Path) -> str:
+    """Walk up through folders with __init__.py; a file outside packages is named from the root."""
+    parts = [] if path.name == "__init__.py" else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").exists() and folder != root.parent:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    if folder != path.parent or path.name == "__init__.py":
+        return ".".join(parts)
+    try:
+        relative = path.relative_to(root).with_suffix("")
+    except ValueError:
+        return ".".join(parts)
+    names = list(relative.parts)
+    if names and names[0] == "src" and len(names) > 1:
+        names = names[1:]
+    return ".".join(names)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _excluded(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p) for p in patterns)
+
+
+def select_files(files: list[ProjectFile], paths: Optional[list[Path]], root: Path) -> Optional[set[str]]:
+    """The relative paths the user named (a report filter), or None for the whole project."""
+    if not paths:
+        return None
+    chosen: set[str] = set()
+    for given in paths:
+        given = given.resolve()
+        for f in files:
+            if f.path == given or given in f.path.parents:
+                chosen.add(f.relative)
+        if given.is_file() and not given.name.endswith(".py"):
+            chosen.add(_relative(given, root))
+    return chosen
