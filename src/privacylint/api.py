@@ -95,7 +95,11 @@ def check(options: Options, project: Optional[Project] = None) -> tuple[Report, 
     findings = [f for f in findings if not suppressed(f, suppressions)]
     paths = list(options.paths) + ([options.stdin_filename] if options.stdin_filename else [])
     wanted = select_files(files, paths, project.root) if paths else None
-    if wanted is not None and project.manifest.path not in wanted:
+    if wanted is not None and project.manifest.path is not None:
+        manifest_file = (project.root / project.manifest.path).resolve()
+        if any(p.resolve() == manifest_file or p.resolve() in manifest_file.parents for p in paths):
+            wanted = None  # the manifest is named: every finding may have changed
+    if wanted is not None:
         findings = [f for f in findings if touches(f, wanted)]
         flows = [f for f in flows if flow_touches(f, wanted)]
         report.errors = [e for e in report.errors if e.path in wanted]

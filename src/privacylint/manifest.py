@@ -123,8 +123,8 @@ def load_manifest(text: str, path: str, catalog: Catalog) -> Manifest:
             manifest.recipients.append(validator.recipient(rid, entry, top.get("recipients").keys[rid]))
     if top.has("transfers"):
         fields = Reader(top.get("transfers"), ["allowed_countries", "quote", "line"], "transfers")
-        listed = tuple(validator.country(n) for n in string_list(fields.require("allowed_countries", "transfers"),
-                                                                "allowed_countries"))
+        countries = fields.require("allowed_countries", "transfers")
+        listed = tuple(validator.country(n) for n in (countries.value if isinstance(countries.value, list) else [countries]))
         manifest.transfers = Transfers(catalog.expand_countries(listed), listed, validator.claim(fields, top.get("transfers")))
     if top.has("prohibits"):
         declared = {r.id for r in manifest.recipients}

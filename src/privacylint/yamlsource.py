@@ -44,6 +44,8 @@ def load_yaml(text: str, path: str) -> Node:
 
 def _convert(node: yaml.Node, path: str) -> Node:
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    if node.tag not in _TAGS:
+        raise LocatedError(path, line, col, f"unsupported YAML tag {node.tag}")
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, Node] = {}
         keys: dict[str, Node] = {}
@@ -58,14 +60,12 @@ def _convert(node: yaml.Node, path: str) -> Node:
         return Node(mapping, line, col, path, keys)
     if isinstance(node, yaml.SequenceNode):
         return Node([_convert(item, path) for item in node.value], line, col, path)
-    if node.tag not in _SCALAR_TAGS:
-        raise LocatedError(path, line, col, f"unsupported YAML tag {node.tag}")
     value = yaml.SafeLoader(" ").construct_object(node) if node.tag != _STR else node.value
     return Node(value, line, col, path, raw=node.value)
 
 
 _STR = "tag:yaml.org,2002:str"
-_SCALAR_TAGS = {_STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+_TAGS = {_STR, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
                 "tag:yaml.org,2002:float"}
 
 
