@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
 import os
@@ -195,12 +196,23 @@ def facts_for(file: ProjectFile, content: bytes, catalog: Catalog):
     except MemoryError:
         return FileError("PL901", file.relative, 1, 1, "cannot analyse: out of memory")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run; it is reported
-        line = getattr(exc, "raw_line", 1) or 1
-        column = (getattr(exc, "raw_column", 0) or 0) + 1
-        message = getattr(exc, "message", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        kind = "cannot parse" if type(exc).__name__ == "ParserSyntaxError" else \
-            f"internal error while analysing ({type(exc).__name__})"
-        return FileError("PL901", file.relative, line, column, f"{kind}: {message}")
+        if type(exc).__name__ == "ParserSyntaxError":
+            return syntax_error(file, text, exc)
+        return FileError("PL901", file.relative, 1, 1,
+                         f"internal error while analysing ({type(exc).__name__}): {exc}")
+
+
+def syntax_error(file: ProjectFile, text: str, exc: Exception) -> FileError:
+    """Report CPython's own message and place (what users know) when it agrees the file is invalid."""
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        return FileError("PL901", file.relative, error.lineno or 1, error.offset or 1, f"cannot parse: {error.msg}")
+    except (RecursionError, MemoryError, ValueError):
+        pass
+    first_line = str(exc).splitlines()[0] if str(exc) else "syntax error"
+    return FileError("PL901", file.relative, getattr(exc, "raw_line", 1) or 1,
+                     (getattr(exc, "raw_column", 0) or 0) + 1, f"cannot parse (LibCST): {first_line}")
 
 
 # ----- findings ---------------------------------------------------------------------------------
