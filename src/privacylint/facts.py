@@ -508,7 +508,8 @@ class FactsVisitor(cst.CSTVisitor):
             if container is not None:
                 return [self.add_source(node, container, f"'{chain}' holds {container}")]
         name = node.attr.value
-        category = self.catalog.classify_name(name)
+        # UPPER_CASE attributes are constants (ActionSource.WEBSITE, settings.EMAIL_HOST), not user data
+        category = None if name.isupper() else self.catalog.classify_name(name)
         owner = self.self_class(node.value)
         if category is not None:
             return [self.add_source(node, category, f"attribute '{name}'")]

@@ -394,7 +394,7 @@ class ProjectGraph:
             region, where = self.argument_text(site, [(s.pattern, s.arg) for s in recipient.region_from])
             if region is None:
                 if entry is None or not entry.country:
-                    country, note = None, f"the region is not in the code ({where})"
+                    country, note = None, f"the region is not in the code: {where}"
             else:
                 mapped = self.catalog.country_of_region(recipient.region_provider, region)
                 country, note = (mapped, f"region {region}") if mapped else (None, f"unknown region '{region}'")
@@ -418,22 +418,27 @@ class ProjectGraph:
         return Sink(location, "third_party", resolved, purpose, plaintext)
 
     def argument_text(self, site: CallSite, specs: list[tuple[str, Union[str, int]]]) -> tuple[Optional[str], str]:
-        """The static text of an argument of the sink call or of a call that built its receiver."""
+        """The static text of an argument of the sink call or of a call that built its receiver,
+        or None and why not."""
         chain = [(site.module, site.index)] + list(reversed(site.origins))
-        wanted = ", ".join(f"{p} {a}" for p, a in specs)
+        seen: list[str] = []
         for module, index in chain:
             target, _ = self.callee_target(module, index)
             name = target[1] if target[0] == "external" else ""
             for pattern, arg in specs:
-                if name and fnmatch.fnmatchcase(name, pattern):
-                    argument = find_argument(self.modules[module].calls[index].arguments, arg)
-                    if argument is None:
-                        continue
-                    text, complete, note = self.resolve_text(module, argument.text)
-                    if complete:
-                        return text, note
-                    return None, note or f"{arg} is computed at run time"
-        return None, f"no {wanted}"
+                if not name or not fnmatch.fnmatchcase(name, pattern):
+                    continue
+                argument = find_argument(self.modules[module].calls[index].arguments, arg)
+                if argument is None:
+                    seen.append(f"{name}(...) has no {arg}")
+                    continue
+                text, complete, note = self.resolve_text(module, argument.text)
+                if complete:
+                    return text, note
+                return None, f"{name}(...) takes it from {note or 'a value computed at run time'}"
+        if seen:
+            return None, seen[0]
+        return None, "the client is built outside the code privacylint can see"
 
     def http_sink(self, site: CallSite, rule: CallRule, location: Location) -> Sink:
         argument = None

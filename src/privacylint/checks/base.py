@@ -7,7 +7,7 @@ from typing import ClassVar, Iterable, Optional
 
 from privacylint.catalog import Catalog, covers
 from privacylint.manifest import Claim, Manifest
-from privacylint.model import Finding, Flow, Location, SdkUse, SourceRead
+from privacylint.model import Finding, Flow, Location, ResolvedRecipient, SdkUse, SourceRead
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,9 @@ class Check:
         raise NotImplementedError
 
     def finding(self, location: Location, message: str, *, flow: Optional[Flow] = None,
-                category: Optional[str] = None, claim: Optional[Claim] = None) -> Finding:
-        recipient = flow.sink.recipient if flow is not None else None
+                category: Optional[str] = None, claim: Optional[Claim] = None,
+                recipient: Optional[ResolvedRecipient] = None) -> Finding:
+        recipient = flow.sink.recipient if flow is not None else recipient
         return Finding(
             code=self.code, name=self.name, severity=self.severity, message=message, location=location,
             category=category or (flow.category if flow else None), recipient=recipient,

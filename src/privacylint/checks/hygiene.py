@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from privacylint.catalog import covers
 from privacylint.checks.base import Check, Example
-from privacylint.model import Location
+from privacylint.model import Location, ResolvedRecipient
 
 
 class UnusedDeclaration(Check):
@@ -61,7 +61,9 @@ class UndeclaredSdk(Check):
             recipient = context.catalog.recipients[use.recipient_id]
             if not context.manifest.entries_for_resolved(recipient):
                 yield self.finding(use.location, f"imports {use.module}, the SDK of {recipient.name} "
-                                   f"({recipient.id}), which the manifest does not declare")
+                                   f"({recipient.id}), which the manifest does not declare",
+                                   recipient=ResolvedRecipient(recipient.id, recipient.name, recipient.kind,
+                                                               recipient.country))
 
 
 def claim_location(where: str) -> Location:

@@ -31,9 +31,8 @@ class UndeclaredRecipient(Check):
     def run(self, context):
         for flow, entries in flows_to_recipients(context):
             if not entries:
-                recipient = flow.sink.recipient
-                yield self.finding(flow.sink.location, f"{flow.category} reaches {describe(flow)}, a "
-                                   f"{recipient.kind.replace('_', ' ')} the manifest does not declare", flow=flow)
+                yield self.finding(flow.sink.location, f"{flow.category} reaches {describe(flow)}, which the "
+                                   f"manifest does not declare ({flow.sink.recipient.kind})", flow=flow)
 
 
 class UndeclaredDataForRecipient(Check):
