@@ -2,20 +2,20 @@
 
 The visitor never resolves anything across modules and never consults the manifest: it records
 names as it sees them (collect first), and `graph` resolves them once every module is known.
-Only PositionProvider metadata is used; names are resolved here from imports and assignments,
-which costs a fraction of LibCST's Scope and QualifiedName providers (see PERF-NOTES).
+No LibCST metadata provider is used: names are resolved here from imports and assignments (a
+fraction of the cost of Scope and QualifiedName providers), positions come from `positions`, and the
+walk visits statements and the expressions it evaluates, never the whole tree (see PERF-NOTES).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence, Union
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from privacylint.catalog import Catalog
+from privacylint.positions import PositionIndex, Span, suppressions
 
 # A value reference, resolved by the graph:
 #   ("name", scope, name)   a name read in `scope` (a dotted path of defs inside the module, "" at top)
@@ -25,16 +25,6 @@ from privacylint.catalog import Catalog
 Ref = tuple
 # A piece of statically known text: a literal string, or a Ref to resolve, or None for unknown.
 TextPart = Union[str, Ref, None]
-
-
-@dataclass(frozen=True)
-class Span:
-    """1-based line and column of the first character; end_column is 1-based and exclusive."""
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
 
 
 @dataclass(frozen=True)
@@ -59,7 +49,6 @@ class Argument:
     keyword: Optional[str]
     star: str                      # "", "*" or "**"
     text: Optional[StaticText]     # static value of the argument when it is string-like
-    span: Span
 
 
 @dataclass(frozen=True)
@@ -141,16 +130,16 @@ class ModuleFacts:
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)  # line -> codes ("" = all)
 
 
-SUPPRESSION = re.compile(r"#\s*privacylint:\s*ignore(?:\[(?P<codes>[A-Z0-9 ,]*)\])?")
 GETTERS = {"get", "getlist", "pop", "setdefault"}
 
 
-class FactsVisitor(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
+class FactsWalker:
+    """One pass over the statements of a module (no generic CST traversal: see PERF-NOTES)."""
 
-    def __init__(self, facts: ModuleFacts, module_code: cst.Module, catalog: Catalog, package: str):
-        super().__init__()
+    def __init__(self, facts: ModuleFacts, positions: PositionIndex, module_code: cst.Module, catalog: Catalog,
+                 package: str):
         self.facts = facts
+        self.positions = positions
         self.code = module_code
         self.catalog = catalog
         self.package = package
@@ -158,6 +147,8 @@ class FactsVisitor(cst.CSTVisitor):
         self.class_stack: list[Optional[str]] = [None]
         self.locals: dict[str, set[str]] = {"": set()}
         self.pending_scopes: dict[str, dict] = {}
+        self.call_index: dict[int, int] = {}   # id(cst.Call) -> index in facts.calls
+        self.statement: Optional[cst.CSTNode] = None
 
     # ----- helpers -------------------------------------------------------------------------
     @property
@@ -165,12 +156,17 @@ class FactsVisitor(cst.CSTVisitor):
         return self.scope_stack[-1]
 
     def span(self, node: cst.CSTNode) -> Span:
-        rng = self.get_metadata(PositionProvider, node)
-        return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
+        """Statements and Call/Attribute/Subscript have exact spans; other nodes take their statement's."""
+        found = self.positions.get(node)
+        if found is None and self.statement is not None:
+            found = self.positions.get(self.statement)
+        return found or Span(1, 1, 1, 1)
 
     def text(self, node: cst.CSTNode, limit: int = 80) -> str:
-        code = self.code.code_for_node(node)
-        code = " ".join(code.split())
+        span = self.positions.get(node)
+        if span is not None:
+            return self.positions.text(span, limit)
+        code = " ".join(self.code.code_for_node(node).split())
         return code if len(code) <= limit else code[: limit - 3] + "..."
 
     def bind(self, name: str) -> None:
@@ -179,28 +175,47 @@ class FactsVisitor(cst.CSTVisitor):
     def new_scope(self, name: str) -> str:
         return f"{self.scope}.{name}" if self.scope else name
 
-    # ----- definitions ---------------------------------------------------------------------
-    def visit_Module(self, node: cst.Module) -> None:
+    # ----- the walk ------------------------------------------------------------------------
+    def run(self, module: cst.Module) -> None:
         self.pending_scopes[""] = dict(kind="module", parent="", class_name=None, parameters=(),
                                        span=Span(1, 1, max(1, self.facts.lines), 1))
-
-    def leave_Module(self, node: cst.Module) -> None:
+        self.walk(module.body)
         for name, info in self.pending_scopes.items():
             self.facts.scopes[name] = Scope(name=name, locals=frozenset(self.locals.get(name, ())), **info)
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def walk(self, statements) -> None:
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    self.visit(small)
+            else:
+                self.visit(statement)
+
+    def visit(self, node: cst.CSTNode) -> None:
+        self.statement = node
+        handler = getattr(self, "on_" + type(node).__name__, None)
+        if handler is not None:
+            handler(node)
+
+    def walk_suite(self, suite) -> None:
+        if suite is not None:
+            self.walk(suite.body)
+
+    # ----- definitions ---------------------------------------------------------------------
+    def on_ClassDef(self, node: cst.ClassDef) -> None:
         for decorator in node.decorators:
             self.refs(decorator.decorator)
         bases = tuple(self.callee_of(arg.value) for arg in node.bases)
+        for arg in (*node.bases, *node.keywords):
+            self.refs(arg.value)
         self.bind(node.name.value)
         name = self.new_scope(node.name.value)
-        self.facts.classes[name] = ClassDef(name, bases, self.span(node.name))
+        self.facts.classes[name] = ClassDef(name, bases, self.span(node))
         self.pending_scopes[name] = dict(kind="class", parent=self.function_parent(), class_name=name,
                                          parameters=(), span=self.span(node))
         self.scope_stack.append(name)
         self.class_stack.append(name)
-
-    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.walk_suite(node.body)
         self.scope_stack.pop()
         self.class_stack.pop()
 
@@ -211,7 +226,7 @@ class FactsVisitor(cst.CSTVisitor):
                 return name
         return ""
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def on_FunctionDef(self, node: cst.FunctionDef) -> None:
         decorators = [self.text(d.decorator) for d in node.decorators]
         for decorator in node.decorators:
             self.refs(decorator.decorator)
@@ -230,19 +245,18 @@ class FactsVisitor(cst.CSTVisitor):
         if params.star_kwarg is not None:
             parameters.append(Parameter(params.star_kwarg.name.value, "**"))
         self.pending_scopes[name] = dict(kind="function", parent=parent, class_name=enclosing_class,
-                                         parameters=tuple(parameters), span=self.span(node.name),
+                                         parameters=tuple(parameters), span=self.span(node),
                                          is_static="staticmethod" in decorators)
         self.scope_stack.append(name)
         self.class_stack.append(None)
         for param in parameters:
             self.bind(param.name)
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.walk_suite(node.body)
         self.scope_stack.pop()
         self.class_stack.pop()
 
     # ----- imports -------------------------------------------------------------------------
-    def visit_Import(self, node: cst.Import) -> None:
+    def on_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             dotted = self.text(alias.name, limit=1000)
             if alias.asname is not None:
@@ -252,12 +266,12 @@ class FactsVisitor(cst.CSTVisitor):
                 local = dotted.split(".")[0]
                 target = local
             self.bind(local)
-            self.facts.imports.append(Import(local, target, self.span(alias)))
+            self.facts.imports.append(Import(local, target, self.span(node)))
             if alias.asname is None and "." in dotted:
                 # `import a.b` also makes a.b reachable; record it so the SDK use is seen.
-                self.facts.imports.append(Import(dotted, dotted, self.span(alias)))
+                self.facts.imports.append(Import(dotted, dotted, self.span(node)))
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def on_ImportFrom(self, node: cst.ImportFrom) -> None:
         base = self.text(node.module, limit=1000) if node.module is not None else ""
         if node.relative:
             parts = self.package.split(".") if self.package else []
@@ -271,69 +285,91 @@ class FactsVisitor(cst.CSTVisitor):
             name = self.text(alias.name, limit=1000)
             local = self.text(alias.asname.name) if alias.asname is not None else name
             self.bind(local)
-            self.facts.imports.append(Import(local, f"{base}.{name}" if base else name, self.span(alias)))
+            self.facts.imports.append(Import(local, f"{base}.{name}" if base else name, self.span(node)))
 
     # ----- statements ----------------------------------------------------------------------
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def on_Assign(self, node: cst.Assign) -> None:
         refs = self.refs(node.value)
         text = self.static_text(node.value)
         for target in node.targets:
             self.assign(target.target, refs, node, node.value, text)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def on_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             refs = self.refs(node.value)
             self.assign(node.target, refs, node, node.value, self.static_text(node.value))
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+    def on_AugAssign(self, node: cst.AugAssign) -> None:
         refs = self.refs(node.value) + self.refs(node.target)
         self.assign(node.target, refs, node, None, None)
 
-    def visit_Expr(self, node: cst.Expr) -> None:
+    def on_Expr(self, node: cst.Expr) -> None:
         self.refs(node.value)
 
-    def visit_Return(self, node: cst.Return) -> None:
+    def on_Return(self, node: cst.Return) -> None:
         if node.value is not None:
             self.returned(self.refs(node.value), node)
 
-    def visit_Raise(self, node: cst.Raise) -> None:
+    def on_Raise(self, node: cst.Raise) -> None:
         if node.exc is not None:
             self.refs(node.exc)
 
-    def visit_Assert(self, node: cst.Assert) -> None:
+    def on_Assert(self, node: cst.Assert) -> None:
         self.refs(node.test)
         if node.msg is not None:
             self.refs(node.msg)
 
-    def visit_If(self, node: cst.If) -> None:
-        self.refs(node.test)
+    def on_Del(self, node: cst.Del) -> None:
+        self.refs(node.target)
 
-    def visit_While(self, node: cst.While) -> None:
+    def on_If(self, node: cst.If) -> None:
         self.refs(node.test)
+        self.walk_suite(node.body)
+        if isinstance(node.orelse, cst.If):
+            self.visit(node.orelse)
+        elif node.orelse is not None:
+            self.walk_suite(node.orelse.body)
 
-    def visit_For(self, node: cst.For) -> None:
+    def on_While(self, node: cst.While) -> None:
+        self.refs(node.test)
+        self.walk_suite(node.body)
+        if node.orelse is not None:
+            self.walk_suite(node.orelse.body)
+
+    def on_For(self, node: cst.For) -> None:
         self.assign(node.target, self.refs(node.iter), node, None, None, label_node=node.iter)
+        self.walk_suite(node.body)
+        if node.orelse is not None:
+            self.walk_suite(node.orelse.body)
 
-    def visit_With(self, node: cst.With) -> None:
+    def on_With(self, node: cst.With) -> None:
         for item in node.items:
             refs = self.refs(item.item)
             if item.asname is not None:
-                self.assign(item.asname.name, refs, item, item.item, None)
+                self.assign(item.asname.name, refs, node, item.item, None)
+        self.walk_suite(node.body)
 
-    def visit_Match(self, node: cst.Match) -> None:
+    def on_Try(self, node) -> None:
+        self.walk_suite(node.body)
+        for handler in node.handlers:
+            if handler.name is not None and isinstance(handler.name.name, cst.Name):
+                self.bind(handler.name.name.value)
+            self.walk_suite(handler.body)
+        if node.orelse is not None:
+            self.walk_suite(node.orelse.body)
+        if node.finalbody is not None:
+            self.walk_suite(node.finalbody.body)
+
+    on_TryStar = on_Try
+
+    def on_Match(self, node: cst.Match) -> None:
         self.refs(node.subject)
+        for case in node.cases:
+            self.walk_suite(case.body)
 
-    def visit_Global(self, node: cst.Global) -> None:
+    def on_Global(self, node: cst.Global) -> None:
         for name in node.names:
             self.locals.setdefault(self.scope, set()).discard(name.name.value)
-
-    def visit_Comment(self, node: cst.Comment) -> None:
-        match = SUPPRESSION.search(node.value)
-        if match:
-            line = self.get_metadata(PositionProvider, node).start.line
-            codes = match.group("codes")
-            found = frozenset(c.strip() for c in codes.split(",") if c.strip()) if codes else frozenset({""})
-            self.facts.suppressions[line] = self.facts.suppressions.get(line, frozenset()) | found
 
     def returned(self, refs: list[Ref], node: cst.CSTNode) -> None:
         if refs:
@@ -394,7 +430,7 @@ class FactsVisitor(cst.CSTVisitor):
         chain = dotted_chain(container)
         if chain and self.catalog.is_storage_mapping(chain):
             self.facts.calls.append(Call(self.scope, self.span(node), Callee(None, (chain + ".__setitem__",)),
-                                         (Argument(tuple(refs), None, "", None, self.span(node)),), (),
+                                         (Argument(tuple(refs), None, "", None),), (),
                                          f"{chain}[...] ="))
 
     def record(self, target: Ref, refs: list[Ref], node: cst.CSTNode, label: str) -> None:
@@ -548,10 +584,11 @@ class FactsVisitor(cst.CSTVisitor):
             refs = self.refs(arg.value)
             keyword = arg.keyword.value if arg.keyword is not None else None
             star = arg.star if isinstance(arg.star, str) else ""
-            arguments.append(Argument(tuple(refs), keyword, star, self.static_text(arg.value), self.span(arg.value)))
+            arguments.append(Argument(tuple(refs), keyword, star, self.static_text(arg.value)))
         self.facts.calls.append(Call(self.scope, self.span(node), callee, tuple(arguments), tuple(receiver),
                                      self.text(func)))
         index = len(self.facts.calls) - 1
+        self.call_index[id(node)] = index
         if key_source is not None:
             return [key_source]
         return [("call", index)]
@@ -582,10 +619,9 @@ class FactsVisitor(cst.CSTVisitor):
                 return Callee(("self", owner), tuple(attributes))
             return Callee(("name", self.scope, node.value), tuple(attributes))
         if isinstance(node, cst.Call):
-            # the call itself was (or will be) recorded by call_refs of the receiver
-            for index in range(len(self.facts.calls) - 1, -1, -1):
-                if self.facts.calls[index].span == self.span(node):
-                    return Callee(("call", index), tuple(attributes))
+            index = self.call_index.get(id(node))  # recorded when the receiver was evaluated
+            if index is not None:
+                return Callee(("call", index), tuple(attributes))
         return Callee(None, tuple(attributes))
 
     def static_text(self, node: cst.BaseExpression) -> Optional[StaticText]:
@@ -662,6 +698,9 @@ def refs_first_call(refs: Sequence[Ref]) -> Optional[Ref]:
 
 def literal_string(node: cst.BaseExpression) -> Optional[str]:
     if isinstance(node, cst.SimpleString):
+        raw = node.value
+        if raw[0] in "'\"" and "\\" not in raw and raw[:3] not in ('"""', "'''"):
+            return raw[1:-1]  # the common case, without literal_eval's compile()
         try:
             value = node.evaluated_value
         except Exception:  # noqa: BLE001 - malformed escapes in a literal we only inspect
@@ -690,6 +729,6 @@ def extract_facts(source: str, path: str, module: str, is_package: bool, catalog
     tree = cst.parse_module(source)
     facts = ModuleFacts(path=path, module=module, lines=source.count("\n") + (0 if source.endswith("\n") else 1))
     package = module if is_package else module.rpartition(".")[0]
-    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-    wrapper.visit(FactsVisitor(facts, tree, catalog, package))
+    FactsWalker(facts, PositionIndex(tree, source), tree, catalog, package).run(tree)
+    facts.suppressions = suppressions(source)
     return facts
