@@ -12,20 +12,20 @@ import tokenize
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from privacylint import __version__
-from privacylint.cache import FactsCache
+from privacylint.cache import CACHE_FOLDER, FactsCache
 from privacylint.catalog import Catalog, load_catalog
 from privacylint.checks import CHECKS, CheckContext
 from privacylint.config import Config, load_config
 from privacylint.discovery import ProjectFile, discover, find_root, project_file, select_files
 from privacylint.errors import PrivacylintError
-from privacylint.facts import ModuleFacts, extract_facts
-from privacylint.graph import ProjectGraph
+from privacylint.facts import ModuleFacts
 from privacylint.manifest import Manifest, empty_manifest, load_manifest
-from privacylint.model import FileError, Finding, Report
+from privacylint.model import FileError, Finding, Flow, Report, SdkUse, SourceRead
 
+Progress = Callable[[int, int], None]   # (files parsed, files to parse), for a progress bar
 ALL_CODES = tuple(check.code for check in CHECKS) + ("PL901",)
 
 
@@ -48,6 +48,7 @@ class Project:
     catalog: Catalog
     manifest: Manifest
     notes: list[str]                 # things the user should know, printed on stderr by the CLI
+    manifest_digest: str = ""        # of the manifest's text: cached analyses depend on it
 
 
 def open_project(options: Options) -> Project:
@@ -56,22 +57,26 @@ def open_project(options: Options) -> Project:
         raise PrivacylintError(f"{start}: no such file or directory")
     root = find_root(start if start.exists() else Path.cwd())
     config = load_config(root)
-    catalog = load_catalog()
+    catalog = load_catalog(cache_folder=root / CACHE_FOLDER if options.use_cache else None)
     notes: list[str] = []
     manifest_path = options.manifest or (root / config.manifest if config.manifest else root / "privacy.yaml")
+    digest = ""
     if manifest_path.is_file():
         relative = _relative(manifest_path, root)
-        manifest = load_manifest(manifest_path.read_text(encoding="utf-8"), relative, catalog)
+        text = manifest_path.read_text(encoding="utf-8")
+        manifest = load_manifest(text, relative, catalog)
+        digest = hashlib.sha256(f"{relative}\0{text}".encode()).hexdigest()
     elif options.manifest or config.manifest:
         raise PrivacylintError(f"{manifest_path}: manifest not found")
     else:
         notes.append(f"privacylint: no privacy.yaml found in {root}; checking against an empty manifest "
                      "(every flow is undeclared). `privacylint init` writes a starting one.")
         manifest = empty_manifest()
-    return Project(root, config, catalog, manifest, notes)
+    return Project(root, config, catalog, manifest, notes, digest)
 
 
-def check(options: Options, project: Optional[Project] = None) -> tuple[Report, Project]:
+def check(options: Options, project: Optional[Project] = None,
+          progress: Optional[Progress] = None) -> tuple[Report, Project]:
     started = time.perf_counter()
     project = project or open_project(options)
     selected_codes = enabled_codes(options.select or project.config.select, options.ignore or project.config.ignore)
@@ -84,16 +89,15 @@ def check(options: Options, project: Optional[Project] = None) -> tuple[Report, 
     report.errors += [FileError("PL901", path, 1, 1, f"cannot read: {reason}") for path, reason in listing_problems]
     cache = FactsCache(project.root, project.catalog.digest, enabled=options.use_cache)
     overrides = {stdin_file.relative: options.stdin_text or ""} if stdin_file else {}
-    modules, errors, cached = collect_facts(files, project.catalog, cache, options.jobs, overrides)
-    report.errors += errors
-    graph = ProjectGraph(modules, project.catalog, project.manifest).build()
-    flows = graph.flows()
-    context = CheckContext(project.manifest, project.catalog, flows, graph.source_reads(), graph.sdk_uses())
+    sources, read_errors = read_sources(files, cache, overrides)
+    analysis = analyse(sources, project, cache, options.jobs, progress)
+    report.errors += read_errors + analysis.errors
+    flows = analysis.flows
+    context = CheckContext(project.manifest, project.catalog, flows, analysis.source_reads, analysis.sdk_uses)
     findings = [finding for check_class in CHECKS if check_class.code in selected_codes
                 for finding in check_class().run(context)]
     findings = unique(findings)
-    suppressions = {facts.path: facts.suppressions for facts in modules.values()}
-    findings = [f for f in findings if not suppressed(f, suppressions)]
+    findings = [f for f in findings if not suppressed(f, analysis.suppressions)]
     paths = list(options.paths) + ([options.stdin_filename] if options.stdin_filename else [])
     wanted = select_files(files, paths, project.root) if paths else None
     if wanted is not None and project.manifest.path is not None:
@@ -114,8 +118,8 @@ def check(options: Options, project: Optional[Project] = None) -> tuple[Report, 
             codes_by_flow.setdefault(id(finding.flow), []).append(finding.code)
     report.flow_codes = {index: sorted(set(codes_by_flow.get(id(flow), ()))) for index, flow in enumerate(flows)}
     report.stats.files = len(files)
-    report.stats.lines = sum(m.lines for m in modules.values())
-    report.stats.cached_files = cached
+    report.stats.lines = analysis.lines
+    report.stats.cached_files = analysis.cached_files
     report.stats.seconds = round(time.perf_counter() - started, 3)
     return report, project
 
@@ -131,39 +135,93 @@ def enabled_codes(select: tuple[str, ...], ignore: tuple[str, ...]) -> set[str]:
 
 # ----- facts ------------------------------------------------------------------------------------
 
-def collect_facts(files: list[ProjectFile], catalog: Catalog, cache: FactsCache, jobs: Optional[int],
-                  overrides: dict[str, str]) -> tuple[dict[str, ModuleFacts], list[FileError], int]:
-    modules: dict[str, ModuleFacts] = {}
-    errors: list[FileError] = []
-    misses: list[tuple[ProjectFile, bytes, str]] = []
-    cached = 0
+@dataclass
+class SourceFile:
+    file: ProjectFile
+    content: bytes
+    key: str                         # the facts cache key: content, path, module, version, rules
+
+
+@dataclass
+class Analysis:
+    """Everything the checks need from the code; cached whole when no file, rule or manifest changed."""
+
+    flows: list[Flow]
+    source_reads: list[SourceRead]
+    sdk_uses: list[SdkUse]
+    suppressions: dict[str, dict[int, frozenset[str]]]
+    errors: list[FileError]
+    lines: int
+    cached_files: int
+
+
+def read_sources(files: list[ProjectFile], cache: FactsCache, overrides: dict[str, str],
+                 ) -> tuple[list[SourceFile], list[FileError]]:
+    sources, errors = [], []
     for file in files:
         try:
             content = overrides[file.relative].encode("utf-8") if file.relative in overrides else file.path.read_bytes()
         except OSError as exc:
             errors.append(FileError("PL901", file.relative, 1, 1, f"cannot read: {exc.strerror or exc}"))
             continue
-        key = cache.key(file.relative, file.module, content)
-        facts = cache.get(key)
+        sources.append(SourceFile(file, content, cache.key(file.relative, file.module, content)))
+    return sources, errors
+
+
+def analyse(sources: list[SourceFile], project: Project, cache: FactsCache, jobs: Optional[int],
+            progress: Optional[Progress]) -> Analysis:
+    """Facts (cached per file) -> graph -> flows; the result is cached for the whole project."""
+    project_key = cache.project_key([s.key for s in sources], project.manifest_digest)
+    found = cache.get_analysis(project_key)
+    if isinstance(found, Analysis):
+        found.cached_files = len(sources)
+        return found
+    from privacylint.graph import ProjectGraph  # networkx is loaded only when the graph is rebuilt
+
+    modules, errors, cached = collect_facts(sources, project.catalog, cache, jobs, progress)
+    graph = ProjectGraph(modules, project.catalog, project.manifest).build()
+    analysis = Analysis(graph.flows(), graph.source_reads(), graph.sdk_uses(),
+                        {facts.path: facts.suppressions for facts in modules.values()}, errors,
+                        sum(m.lines for m in modules.values()), cached)
+    cache.put_analysis(project_key, analysis)
+    return analysis
+
+
+def collect_facts(sources: list[SourceFile], catalog: Catalog, cache: FactsCache, jobs: Optional[int],
+                  progress: Optional[Progress] = None) -> tuple[dict[str, ModuleFacts], list[FileError], int]:
+    modules: dict[str, ModuleFacts] = {}
+    errors: list[FileError] = []
+    misses: list[SourceFile] = []
+    cached = 0
+    for source in sources:
+        facts = cache.get(source.key)
         if facts is not None:
-            modules.setdefault(file.module, facts)
+            modules.setdefault(source.file.module, facts)
             cached += 1
         else:
-            misses.append((file, content, key))
+            misses.append(source)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers > 1 and len(misses) >= 8:
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
-            results = pool.map(_facts_in_worker, [(f, c) for f, c, _ in misses], chunksize=4)
-            outcomes = list(results)
+            results = pool.map(_facts_in_worker, [(m.file, m.content) for m in misses], chunksize=4)
+            outcomes = list(reporting(results, len(misses), progress))
     else:
-        outcomes = [facts_for(file, content, catalog) for file, content, _ in misses]
-    for (file, _, key), outcome in zip(misses, outcomes):
+        outcomes = list(reporting((facts_for(m.file, m.content, catalog) for m in misses), len(misses), progress))
+    for miss, outcome in zip(misses, outcomes):
         if isinstance(outcome, FileError):
             errors.append(outcome)
             continue
-        modules.setdefault(file.module, outcome)
-        cache.put(key, outcome)
+        modules.setdefault(miss.file.module, outcome)
+        cache.put(miss.key, outcome)
     return modules, errors, cached
+
+
+def reporting(outcomes: Iterable, total: int, progress: Optional[Progress]) -> Iterator:
+    """Pass the outcomes through, telling `progress` how many of the files to parse are done."""
+    for done, outcome in enumerate(outcomes, 1):
+        if progress is not None:
+            progress(done, total)
+        yield outcome
 
 
 _WORKER_CATALOG: Optional[Catalog] = None
@@ -189,6 +247,8 @@ def facts_for(file: ProjectFile, content: bytes, catalog: Catalog):
         text = text[1:]
     if "\0" in text:
         return FileError("PL901", file.relative, 1, 1, "cannot parse: the file contains null bytes")
+    from privacylint.extract import extract_facts  # LibCST is loaded only when a file must be parsed
+
     try:
         return extract_facts(text, file.relative, file.module, file.is_package, catalog)
     except RecursionError:

@@ -1,4 +1,5 @@
-"""Module facts cached by content hash under .privacylint_cache/ (with CACHEDIR.TAG, as ruff does)."""
+"""Module facts, and whole-project analyses, cached by content hash under .privacylint_cache/
+(with CACHEDIR.TAG and its own .gitignore, as ruff does)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Optional
 from privacylint import __version__
 from privacylint.facts import ModuleFacts
 
+CACHE_FOLDER = ".privacylint_cache"
 CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                 "# This file is a cache directory tag created by privacylint.\n"
                 "# For information about cache directory tags see https://bford.info/cachedir/\n")
@@ -21,9 +23,9 @@ class FactsCache:
     """Entries are keyed on everything facts depend on; a bad entry is a miss, never an error."""
 
     def __init__(self, root: Path, rules_digest: str, enabled: bool = True):
-        self.folder = root / ".privacylint_cache" / "facts"
+        self.folder = root / CACHE_FOLDER / "facts"
         self.salt = f"{__version__}\0{rules_digest}".encode()
-        self.enabled = enabled and self._prepare(root / ".privacylint_cache")
+        self.enabled = enabled and self._prepare(root / CACHE_FOLDER)
 
     def _prepare(self, top: Path) -> bool:
         try:
@@ -41,25 +43,52 @@ class FactsCache:
         digest.update(content)
         return digest.hexdigest()
 
+    def project_key(self, file_keys: list[str], manifest_digest: str) -> str:
+        digest = hashlib.sha256(self.salt + b"\0project\0" + manifest_digest.encode())
+        for key in sorted(file_keys):
+            digest.update(key.encode())
+        return "project-" + digest.hexdigest()
+
     def get(self, key: str) -> Optional[ModuleFacts]:
-        if not self.enabled:
-            return None
-        try:
-            with open(self.folder / key[:2] / key, "rb") as handle:
-                facts = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-            return None
+        facts = self._load(key)
         return facts if isinstance(facts, ModuleFacts) else None
 
     def put(self, key: str, facts: ModuleFacts) -> None:
-        if not self.enabled:
-            return
-        folder = self.folder / key[:2]
-        try:
-            folder.mkdir(exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(facts, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, folder / key)  # atomic: concurrent runs never see half an entry
-        except OSError:
+        self._store(key, facts)
+
+    def get_analysis(self, key: str):
+        """The whole project's analysis (flows, reads, SDK uses), or None; the caller checks its type."""
+        return self._load(key)
+
+    def put_analysis(self, key: str, analysis) -> None:
+        self._store(key, analysis)
+
+    def _load(self, key: str):
+        return load_pickle(self.folder / key[-2:] / key) if self.enabled else None
+
+    def _store(self, key: str, value) -> None:
+        if self.enabled and not store_pickle(self.folder / key[-2:] / key, value):
             self.enabled = False
+
+
+def load_pickle(path: Path):
+    """The value stored at path, or None when it is missing, truncated, corrupt or from another version."""
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError,
+            IndexError, MemoryError):
+        return None
+
+
+def store_pickle(path: Path, value) -> bool:
+    """Write atomically (concurrent runs never see half an entry); False when the folder is not writable."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        return True
+    except OSError:
+        return False

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
+from privacylint import __version__
 from privacylint.errors import PrivacylintError
-from privacylint.yamlsource import Node, Reader, expect, load_yaml, string_list
+from privacylint.yamlsource import Node, Reader, did_you_mean, expect, load_yaml, string_list
 
 ArgSpec = Optional[tuple[Union[str, int], ...]]  # None: every argument
 
@@ -21,6 +22,7 @@ class CallRule:
     args: ArgSpec = None
     purpose: Optional[str] = None
     url: tuple[Union[str, int], ...] = ()  # for HTTP clients: where the URL argument is
+    removed_in: Optional[str] = None       # the SDK release that dropped this call (old code still has it)
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,14 @@ class ArgumentSource:
     arg: Union[str, int]
     default_scheme: str = "https"
     region_pattern: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class RecipientExample:
+    """Code that must (invalid, at `line`) or must not (valid) send data to the recipient undeclared."""
+
+    code: str
+    line: Optional[int] = None     # None: a VALID example
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class Recipient:
     endpoints: tuple[ArgumentSource, ...] = ()
     host_countries: tuple[tuple[str, str], ...] = ()
     custom: bool = False            # declared only in the manifest
+    note: str = ""
+    examples: tuple[RecipientExample, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,7 +92,8 @@ class Catalog:
     digest: str = ""
     _name_cache: dict[str, Optional[str]] = field(default_factory=dict, repr=False)
     _exact: dict[str, list[SinkMatch]] = field(default_factory=dict, repr=False)
-    _globs: list[tuple[str, SinkMatch]] = field(default_factory=list, repr=False)
+    _globs_by_last: dict[str, list[tuple[re.Pattern, SinkMatch]]] = field(default_factory=dict, repr=False)
+    _globs_by_prefix: list[tuple[str, re.Pattern, SinkMatch]] = field(default_factory=list, repr=False)
 
     # ----- questions the pipeline asks -----------------------------------------------------
     def classify_name(self, name: str) -> Optional[str]:
@@ -107,15 +120,45 @@ class Catalog:
 
     def match_call(self, name: str) -> list[SinkMatch]:
         found = list(self._exact.get(name, ()))
-        found += [match for pattern, match in self._globs if fnmatch.fnmatchcase(name, pattern)]
+        last = name.rpartition(".")[2]
+        for regex, match in self._globs_by_last.get(last, ()):
+            if regex.match(name):
+                found.append(match)
+        for prefix, regex, match in self._globs_by_prefix:
+            if name.startswith(prefix) and regex.match(name):
+                found.append(match)
         return found
 
     def recipient_for_module(self, module: str) -> Optional[Recipient]:
+        """The recipient whose module is the longest prefix of `module` (`wechatpy.pay` before `wechatpy`).
+        The caller leaves out the project's own modules: a project `analytics` package is not Segment."""
+        best: Optional[Recipient] = None
+        best_length = -1
         for recipient in self.recipients.values():
             for prefix in recipient.modules:
-                if module == prefix or module.startswith(prefix + "."):
-                    return recipient
-        return None
+                if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best_length:
+                    best, best_length = recipient, len(prefix)
+        return best
+
+    def countries_of(self, recipient: Recipient) -> tuple[str, ...]:
+        """Every country its data can land in: its own, its regional hosts', its cloud regions'."""
+        found = ([recipient.country] if recipient.country else []) + [c for _, c in recipient.host_countries]
+        if recipient.region_provider:
+            found += self.regions[recipient.region_provider].values()
+        return tuple(sorted(set(found)))
+
+    def select_recipients(self, kind: Optional[str] = None, country: Optional[str] = None) -> list[Recipient]:
+        """Recipients of a kind (`third_party` is every kind) that can hold data in a country or group."""
+        if kind is not None and kind not in self.kinds:
+            raise PrivacylintError(f"unknown kind '{kind}'; " + (did_you_mean(kind, self.kinds) or
+                                   "expected one of: " + ", ".join(sorted(self.kinds))))
+        if country is not None and country not in self.countries and country not in self.groups:
+            raise PrivacylintError(f"unknown country '{country}'; " + (did_you_mean(country, list(self.countries) +
+                                   list(self.groups)) or "expected an ISO 3166 alpha-2 code or EU, EEA"))
+        wanted = self.expand_countries([country]) if country is not None else frozenset()
+        return [r for r in sorted(self.recipients.values(), key=lambda r: r.id)
+                if (kind in (None, "third_party", r.kind))
+                and (country is None or wanted & self.expand_countries(self.countries_of(r)))]
 
     def recipient_for_host(self, host: str) -> Optional[Recipient]:
         for recipient in self.recipients.values():
@@ -135,7 +178,8 @@ class Catalog:
     # ----- building ------------------------------------------------------------------------
     def index_calls(self) -> None:
         self._exact.clear()
-        self._globs.clear()
+        self._globs_by_last.clear()
+        self._globs_by_prefix.clear()
         entries: list[SinkMatch] = []
         for recipient in self.recipients.values():
             entries += [SinkMatch("third_party", rule, recipient) for rule in recipient.calls]
@@ -143,10 +187,18 @@ class Catalog:
         entries += [SinkMatch("storage", rule) for rule in self.storage]
         entries += [SinkMatch("http", rule) for rule in self.http]
         for entry in entries:
-            if any(ch in entry.rule.pattern for ch in "*?["):
-                self._globs.append((entry.rule.pattern, entry))
+            pattern = entry.rule.pattern
+            if not any(ch in pattern for ch in "*?["):
+                self._exact.setdefault(pattern, []).append(entry)
+                continue
+            # Index globs so a call is tried only against patterns that can match it.
+            regex = re.compile(fnmatch.translate(pattern))
+            last = pattern.rpartition(".")[2]
+            if "." in pattern and not any(ch in last for ch in "*?["):
+                self._globs_by_last.setdefault(last, []).append((regex, entry))
             else:
-                self._exact.setdefault(entry.rule.pattern, []).append(entry)
+                prefix = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
+                self._globs_by_prefix.append((prefix, regex, entry))
 
 
 def host_matches(host: str, pattern: str) -> bool:
@@ -177,17 +229,29 @@ def rules_directory() -> Path:
     raise PrivacylintError(f"the rules folder is missing (looked in {packaged} and {checkout}); reinstall privacylint")
 
 
-def load_catalog(directory: Optional[Path] = None) -> Catalog:
+_LOADED: dict[tuple, Catalog] = {}
+
+
+def load_catalog(directory: Optional[Path] = None, cache_folder: Optional[Path] = None) -> Catalog:
+    """Load and validate rules/; with `cache_folder`, reuse the catalog built from identical rules."""
     directory = directory or rules_directory()
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("recipients/*.yaml"))
-    catalog = Catalog()
-    digest = hashlib.sha256()
-    loaded: dict[str, Node] = {}
+    digest = hashlib.sha256(__version__.encode())
+    texts: dict[str, str] = {}
     for path in files:
         text = path.read_text(encoding="utf-8")
         digest.update(path.name.encode() + b"\0" + text.encode())
-        loaded[str(path.relative_to(directory))] = load_yaml(text, str(path))
+        texts[str(path.relative_to(directory))] = text
+    cached_path = cache_folder / "catalog" / digest.hexdigest() if cache_folder is not None else None
+    if cached_path is not None:
+        from privacylint.cache import load_pickle, store_pickle
+
+        found = load_pickle(cached_path)
+        if isinstance(found, Catalog) and found.digest == digest.hexdigest():
+            return found
+    catalog = Catalog()
     catalog.digest = digest.hexdigest()
+    loaded = {name: load_yaml(text, str(directory / name)) for name, text in texts.items()}
     for name, node in loaded.items():
         loader = _LOADERS.get(name, _load_recipients if name.startswith("recipients/") else None)
         if loader is None:
@@ -195,6 +259,8 @@ def load_catalog(directory: Optional[Path] = None) -> Catalog:
         loader(catalog, node)
     _validate_references(catalog, loaded)
     catalog.index_calls()
+    if cached_path is not None:
+        store_pickle(cached_path, catalog)
     return catalog
 
 
@@ -254,21 +320,29 @@ def _load_sources(catalog: Catalog, node: Node) -> None:
             expect(fields.require("category", "container"), str, "category")
 
 
+RECIPIENT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
 def _load_recipients(catalog: Catalog, node: Node) -> None:
     top = Reader(node, ["recipients"], node.path)
     for item in expect(top.require("recipients", node.path), list, "recipients"):
         fields = Reader(item, ["id", "name", "kind", "country", "purposes", "modules", "hosts", "calls",
-                               "region", "endpoint", "hosts_countries", "note"], "recipient")
-        rid = expect(fields.require("id", "recipient"), str, "id")
+                               "region", "endpoint", "hosts_countries", "note", "examples"], "recipient")
+        id_node = fields.require("id", "recipient")
+        rid = expect(id_node, str, "id")
+        if not RECIPIENT_ID.match(rid):
+            raise id_node.error(f"recipient id '{rid}' must be lowercase letters and digits joined by dashes")
         if rid in catalog.recipients:
-            raise fields.get("id").error(f"duplicate recipient id '{rid}'")
+            raise id_node.error(f"duplicate recipient id '{rid}'")
         region = fields.get("region")
         provider, region_from = None, ()
         if region is not None:
             region_fields = Reader(region, ["provider", "from"], f"region of {rid}")
             provider = expect(region_fields.require("provider", "region"), str, "provider")
-            region_from = tuple(_argument_source(n) for n in expect(region_fields.require("from", "region"), list, "from"))
+            region_from = tuple(_argument_source(n) for n in
+                                expect(region_fields.get("from") or Node([], 0, 0, ""), list, "from"))
         endpoint = fields.get("endpoint")
+        note = fields.get("note")
         catalog.recipients[rid] = Recipient(
             id=rid,
             name=expect(fields.require("name", rid), str, "name"),
@@ -276,14 +350,44 @@ def _load_recipients(catalog: Catalog, node: Node) -> None:
             country=expect(fields.require("country", rid), (str, type(None)), "country"),
             purposes=tuple(n.value for n in string_list(fields.require("purposes", rid), "purposes")),
             modules=_strings(fields.get("modules"), "modules"),
-            hosts=_strings(fields.get("hosts"), "hosts"),
+            hosts=tuple(_host_pattern(n) for n in string_list(fields.get("hosts") or Node([], 0, 0, ""), "hosts")),
             calls=tuple(_call_rule(n, "call") for n in expect(fields.get("calls") or Node([], 0, 0, ""), list, "calls")),
             region_provider=provider,
             region_from=region_from,
             endpoints=tuple(_argument_source(n) for n in expect(endpoint, list, "endpoint")) if endpoint else (),
-            host_countries=tuple((k, expect(v, str, "country")) for k, v in
-                                 expect(fields.get("hosts_countries") or Node({}, 0, 0, ""), dict, "hosts_countries").items()),
+            host_countries=tuple((_host_pattern(fields.get("hosts_countries").keys[k]), expect(v, str, "country"))
+                                 for k, v in expect(fields.get("hosts_countries") or Node({}, 0, 0, ""), dict,
+                                                    "hosts_countries").items()),
+            note=" ".join(expect(note, str, "note").split()) if note is not None else "",
+            examples=tuple(_example(n, rid) for n in expect(fields.get("examples") or Node([], 0, 0, ""), list, "examples")),
         )
+
+
+def _host_pattern(node: Node) -> str:
+    """A host name, or `*.` and the name every matching host ends with (see host_matches)."""
+    host = node.value
+    if not isinstance(host, str) or not host or "*" in (host[2:] if host.startswith("*.") else host) \
+            or "/" in host or ":" in host:
+        raise node.error(f"'{host}' is not a host name nor '*.' and a domain")
+    return host
+
+
+def _example(node: Node, rid: str) -> RecipientExample:
+    """`{valid: CODE}` or `{invalid: CODE, line: N}`: N is the line of the sink call in CODE."""
+    what = f"example of {rid}"
+    fields = Reader(node, ["valid", "invalid", "line"], what)
+    if fields.has("valid") == fields.has("invalid"):
+        raise node.error(f"{what} needs exactly one of 'valid' or 'invalid'")
+    if fields.has("valid"):
+        if fields.has("line"):
+            raise fields.key_node("line").error(f"a valid {what} has no line: nothing may be reported")
+        return RecipientExample(expect(fields.get("valid"), str, "valid"))
+    code = expect(fields.get("invalid"), str, "invalid")
+    line_node = fields.require("line", f"invalid {what}")
+    line = expect(line_node, int, "line")
+    if not 1 <= line <= len(code.splitlines()):
+        raise line_node.error(f"line {line} is outside the example's {len(code.splitlines())} lines")
+    return RecipientExample(code, line)
 
 
 def _strings(node: Optional[Node], what: str) -> tuple[str, ...]:
@@ -291,25 +395,23 @@ def _strings(node: Optional[Node], what: str) -> tuple[str, ...]:
 
 
 def _arg_spec(node: Node, what: str) -> ArgSpec:
+    """`"*"` alone is every argument (None); `["*", self]` keeps the "*" and adds the receiver."""
     items = node.value if isinstance(node.value, list) else [node]
-    spec: list[Union[str, int]] = []
-    for item in items:
-        value = expect(item, (str, int), what)
-        if value == "*":
-            return None
-        spec.append(value)
-    return tuple(spec)
+    spec = tuple(expect(item, (str, int), what) for item in items)
+    return None if spec == ("*",) else spec
 
 
 def _call_rule(node: Node, what: str, url: bool = False) -> CallRule:
-    fields = Reader(node, ["call", "args", "purpose"] + (["url"] if url else []), what)
+    fields = Reader(node, ["call", "args", "purpose"] + (["url"] if url else ["removed_in"]), what)
     args = fields.get("args")
     url_node = fields.get("url")
+    removed_in = fields.get("removed_in")
     return CallRule(
         pattern=expect(fields.require("call", what), str, "call"),
         args=_arg_spec(args, "args") if args is not None else None,
         purpose=expect(fields.get("purpose"), str, "purpose") if fields.get("purpose") else None,
         url=(_arg_spec(url_node, "url") or ()) if url_node is not None else ((0, "url") if url else ()),
+        removed_in=str(expect(removed_in, (str, int, float), "removed_in")) if removed_in is not None else None,
     )
 
 
@@ -349,6 +451,21 @@ def _validate_references(catalog: Catalog, loaded: dict[str, Node]) -> None:
                 raise PrivacylintError(f"{where}: unknown purpose {purpose}")
         if recipient.region_provider and recipient.region_provider not in catalog.regions:
             raise PrivacylintError(f"{where}: unknown region provider {recipient.region_provider}")
+        for pattern, country in recipient.host_countries:
+            if country not in catalog.countries and country not in catalog.groups:
+                raise PrivacylintError(f"{where}: unknown country {country} for host {pattern}")
+    _validate_unique(catalog, "module", lambda r: r.modules)
+    _validate_unique(catalog, "host", lambda r: r.hosts)
+
+
+def _validate_unique(catalog: Catalog, what: str, values) -> None:
+    """A module or host names one recipient: two would make the answer depend on file order."""
+    owner: dict[str, str] = {}
+    for recipient in catalog.recipients.values():
+        for value in values(recipient):
+            if owner.setdefault(value, recipient.id) != recipient.id:
+                raise PrivacylintError(f"rules recipient '{recipient.id}': {what} {value} already belongs to "
+                                       f"recipient '{owner[value]}'")
 
 
 _LOADERS = {

@@ -17,7 +17,8 @@ from typing import Iterable, Optional, Union
 import networkx as nx
 
 from privacylint.catalog import Catalog, CallRule, Recipient, host_matches
-from privacylint.facts import Argument, Call, Callee, ModuleFacts, Ref, Span, StaticText
+from privacylint.facts import Argument, Call, Callee, ModuleFacts, Ref, StaticText
+from privacylint.positions_model import Span
 from privacylint.manifest import DeclaredRecipient, Manifest
 from privacylint.model import Flow, Location, ResolvedRecipient, SdkUse, Sink, SourceRead
 
@@ -589,7 +590,7 @@ def split_url(text: str, default_scheme: Optional[str]) -> tuple[Optional[str], 
 
 
 def select_arguments(arguments: tuple[Argument, ...], spec) -> list[Argument]:
-    if spec is None:
+    if spec is None or "*" in spec:
         return list(arguments)
     chosen = []
     position = 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-from dataclasses import dataclass
 import io
 import re
 import tokenize
@@ -20,15 +19,7 @@ from typing import Iterator, Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-
-@dataclass(frozen=True)
-class Span:
-    """1-based line and column of the first character; end_column is 1-based and exclusive."""
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+from privacylint.positions_model import Span
 
 
 EXPRESSIONS = (cst.Call, cst.Attribute, cst.Subscript)

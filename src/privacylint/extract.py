@@ -1,0 +1,622 @@
+"""One LibCST pass per module that records its facts (see `facts` for what they are).
+
+The walker never resolves anything across modules and never consults the manifest: it records
+names as it sees them (collect first), and `graph` resolves them once every module is known.
+No LibCST metadata provider is used: names are resolved here from imports and assignments (a
+fraction of the cost of Scope and QualifiedName providers), positions come from `positions`, and the
+walk visits statements and the expressions it evaluates, never the whole tree (see PERF-NOTES).
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import libcst as cst
+
+from privacylint.catalog import Catalog
+from privacylint.facts import (Argument, Assignment, Call, Callee, ClassDef, Import, ModuleFacts, Parameter, Ref,
+                               Scope, Source, StaticText, TextPart)
+from privacylint.positions import PositionIndex, Span, suppressions
+
+GETTERS = {"get", "getlist", "pop", "setdefault"}
+
+
+class FactsWalker:
+    """One pass over the statements of a module (no generic CST traversal: see PERF-NOTES)."""
+
+    def __init__(self, facts: ModuleFacts, positions: PositionIndex, module_code: cst.Module, catalog: Catalog,
+                 package: str):
+        self.facts = facts
+        self.positions = positions
+        self.code = module_code
+        self.catalog = catalog
+        self.package = package
+        self.scope_stack: list[str] = [""]
+        self.class_stack: list[Optional[str]] = [None]
+        self.locals: dict[str, set[str]] = {"": set()}
+        self.pending_scopes: dict[str, dict] = {}
+        self.call_index: dict[int, int] = {}   # id(cst.Call) -> index in facts.calls
+        self.statement: Optional[cst.CSTNode] = None
+
+    # ----- helpers -------------------------------------------------------------------------
+    @property
+    def scope(self) -> str:
+        return self.scope_stack[-1]
+
+    def span(self, node: cst.CSTNode) -> Span:
+        """Statements and Call/Attribute/Subscript have exact spans; other nodes take their statement's."""
+        found = self.positions.get(node)
+        if found is None and self.statement is not None:
+            found = self.positions.get(self.statement)
+        return found or Span(1, 1, 1, 1)
+
+    def text(self, node: cst.CSTNode, limit: int = 80) -> str:
+        span = self.positions.get(node)
+        if span is not None:
+            return self.positions.text(span, limit)
+        code = " ".join(self.code.code_for_node(node).split())
+        return code if len(code) <= limit else code[: limit - 3] + "..."
+
+    def bind(self, name: str) -> None:
+        self.locals.setdefault(self.scope, set()).add(name)
+
+    def new_scope(self, name: str) -> str:
+        return f"{self.scope}.{name}" if self.scope else name
+
+    # ----- the walk ------------------------------------------------------------------------
+    def run(self, module: cst.Module) -> None:
+        self.pending_scopes[""] = dict(kind="module", parent="", class_name=None, parameters=(),
+                                       span=Span(1, 1, max(1, self.facts.lines), 1))
+        self.walk(module.body)
+        for name, info in self.pending_scopes.items():
+            self.facts.scopes[name] = Scope(name=name, locals=frozenset(self.locals.get(name, ())), **info)
+
+    def walk(self, statements) -> None:
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    self.visit(small)
+            else:
+                self.visit(statement)
+
+    def visit(self, node: cst.CSTNode) -> None:
+        self.statement = node
+        handler = getattr(self, "on_" + type(node).__name__, None)
+        if handler is not None:
+            handler(node)
+
+    def walk_suite(self, suite) -> None:
+        if suite is not None:
+            self.walk(suite.body)
+
+    # ----- definitions ---------------------------------------------------------------------
+    def on_ClassDef(self, node: cst.ClassDef) -> None:
+        for decorator in node.decorators:
+            self.refs(decorator.decorator)
+        bases = tuple(self.callee_of(arg.value) for arg in node.bases)
+        for arg in (*node.bases, *node.keywords):
+            self.refs(arg.value)
+        self.bind(node.name.value)
+        name = self.new_scope(node.name.value)
+        self.facts.classes[name] = ClassDef(name, bases, self.span(node))
+        self.pending_scopes[name] = dict(kind="class", parent=self.function_parent(), class_name=name,
+                                         parameters=(), span=self.span(node))
+        self.scope_stack.append(name)
+        self.class_stack.append(name)
+        self.walk_suite(node.body)
+        self.scope_stack.pop()
+        self.class_stack.pop()
+
+    def function_parent(self) -> str:
+        """Free names in a def resolve through enclosing functions and the module, not classes."""
+        for name in reversed(self.scope_stack):
+            if self.pending_scopes.get(name, {}).get("kind") != "class":
+                return name
+        return ""
+
+    def on_FunctionDef(self, node: cst.FunctionDef) -> None:
+        decorators = [self.text(d.decorator) for d in node.decorators]
+        for decorator in node.decorators:
+            self.refs(decorator.decorator)
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.default is not None:
+                self.refs(param.default)
+        enclosing_class = self.class_stack[-1] if self.pending_scopes.get(self.scope, {}).get("kind") == "class" else None
+        parent = self.function_parent()
+        self.bind(node.name.value)
+        name = self.new_scope(node.name.value)
+        parameters = [Parameter(p.name.value, "positional") for p in (*params.posonly_params, *params.params)]
+        if isinstance(params.star_arg, cst.Param):
+            parameters.append(Parameter(params.star_arg.name.value, "*"))
+        parameters += [Parameter(p.name.value, "keyword_only") for p in params.kwonly_params]
+        if params.star_kwarg is not None:
+            parameters.append(Parameter(params.star_kwarg.name.value, "**"))
+        self.pending_scopes[name] = dict(kind="function", parent=parent, class_name=enclosing_class,
+                                         parameters=tuple(parameters), span=self.span(node),
+                                         is_static="staticmethod" in decorators)
+        self.scope_stack.append(name)
+        self.class_stack.append(None)
+        for param in parameters:
+            self.bind(param.name)
+        self.walk_suite(node.body)
+        self.scope_stack.pop()
+        self.class_stack.pop()
+
+    # ----- imports -------------------------------------------------------------------------
+    def on_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = self.text(alias.name, limit=1000)
+            if alias.asname is not None:
+                local = self.text(alias.asname.name)
+                target = dotted
+            else:
+                local = dotted.split(".")[0]
+                target = local
+            self.bind(local)
+            self.facts.imports.append(Import(local, target, self.span(node)))
+            if alias.asname is None and "." in dotted:
+                # `import a.b` also makes a.b reachable; record it so the SDK use is seen.
+                self.facts.imports.append(Import(dotted, dotted, self.span(node)))
+
+    def on_ImportFrom(self, node: cst.ImportFrom) -> None:
+        base = self.text(node.module, limit=1000) if node.module is not None else ""
+        if node.relative:
+            parts = self.package.split(".") if self.package else []
+            up = len(node.relative) - 1
+            parts = parts[: len(parts) - up] if up else parts
+            base = ".".join([*parts, base] if base else parts)
+        if isinstance(node.names, cst.ImportStar):
+            self.facts.imports.append(Import("*", base, self.span(node)))
+            return
+        for alias in node.names:
+            name = self.text(alias.name, limit=1000)
+            local = self.text(alias.asname.name) if alias.asname is not None else name
+            self.bind(local)
+            self.facts.imports.append(Import(local, f"{base}.{name}" if base else name, self.span(node)))
+
+    # ----- statements ----------------------------------------------------------------------
+    def on_Assign(self, node: cst.Assign) -> None:
+        refs = self.refs(node.value)
+        text = self.static_text(node.value)
+        for target in node.targets:
+            self.assign(target.target, refs, node, node.value, text)
+
+    def on_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            refs = self.refs(node.value)
+            self.assign(node.target, refs, node, node.value, self.static_text(node.value))
+
+    def on_AugAssign(self, node: cst.AugAssign) -> None:
+        refs = self.refs(node.value) + self.refs(node.target)
+        self.assign(node.target, refs, node, None, None)
+
+    def on_Expr(self, node: cst.Expr) -> None:
+        self.refs(node.value)
+
+    def on_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self.returned(self.refs(node.value), node)
+
+    def on_Raise(self, node: cst.Raise) -> None:
+        if node.exc is not None:
+            self.refs(node.exc)
+
+    def on_Assert(self, node: cst.Assert) -> None:
+        self.refs(node.test)
+        if node.msg is not None:
+            self.refs(node.msg)
+
+    def on_Del(self, node: cst.Del) -> None:
+        self.refs(node.target)
+
+    def on_If(self, node: cst.If) -> None:
+        self.refs(node.test)
+        self.walk_suite(node.body)
+        if isinstance(node.orelse, cst.If):
+            self.visit(node.orelse)
+        elif node.orelse is not None:
+            self.walk_suite(node.orelse.body)
+
+    def on_While(self, node: cst.While) -> None:
+        self.refs(node.test)
+        self.walk_suite(node.body)
+        if node.orelse is not None:
+            self.walk_suite(node.orelse.body)
+
+    def on_For(self, node: cst.For) -> None:
+        self.assign(node.target, self.refs(node.iter), node, None, None, label_node=node.iter)
+        self.walk_suite(node.body)
+        if node.orelse is not None:
+            self.walk_suite(node.orelse.body)
+
+    def on_With(self, node: cst.With) -> None:
+        for item in node.items:
+            refs = self.refs(item.item)
+            if item.asname is not None:
+                self.assign(item.asname.name, refs, node, item.item, None)
+        self.walk_suite(node.body)
+
+    def on_Try(self, node) -> None:
+        self.walk_suite(node.body)
+        for handler in node.handlers:
+            if handler.name is not None and isinstance(handler.name.name, cst.Name):
+                self.bind(handler.name.name.value)
+            self.walk_suite(handler.body)
+        if node.orelse is not None:
+            self.walk_suite(node.orelse.body)
+        if node.finalbody is not None:
+            self.walk_suite(node.finalbody.body)
+
+    on_TryStar = on_Try
+
+    def on_Match(self, node: cst.Match) -> None:
+        self.refs(node.subject)
+        for case in node.cases:
+            self.walk_suite(case.body)
+
+    def on_Global(self, node: cst.Global) -> None:
+        for name in node.names:
+            self.locals.setdefault(self.scope, set()).discard(name.name.value)
+
+    def returned(self, refs: list[Ref], node: cst.CSTNode) -> None:
+        if refs:
+            self.facts.returns.append(Assignment(self.scope, ("return", self.scope), tuple(refs),
+                                                 self.span(node), self.text(node)))
+
+    def assign(self, target: cst.BaseExpression, refs: list[Ref], node: cst.CSTNode,
+               value: Optional[cst.BaseExpression], text: Optional[StaticText],
+               label_node: Optional[cst.CSTNode] = None) -> None:
+        label = self.text(node if label_node is None else label_node)
+        if isinstance(target, cst.Name):
+            name = target.value
+            self.bind(name)
+            self.record(("name", self.scope, name), refs, node, label)
+            if value is not None:
+                single = _unwrap(value)
+                if isinstance(single, cst.Call) and refs_first_call(refs) is not None:
+                    self.facts.bindings.setdefault((self.scope, name), refs_first_call(refs))
+                elif isinstance(single, (cst.Name, cst.Attribute)):
+                    self.facts.bindings.setdefault((self.scope, name), ("alias", self.callee_of(single)))
+            if text is not None:
+                self.facts.constants.setdefault((self.scope, name), text)
+            if self.pending_scopes.get(self.scope, {}).get("kind") == "class":
+                self.record(("attr", self.scope, name), refs, node, label)
+                if value is not None and isinstance(_unwrap(value), cst.Call) and refs_first_call(refs):
+                    self.facts.attribute_bindings.setdefault((self.scope, name), refs_first_call(refs))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self.assign(element.value, refs, node, None, None, label_node)
+        elif isinstance(target, cst.StarredElement):
+            self.assign(target.value, refs, node, None, None, label_node)
+        elif isinstance(target, cst.Attribute):
+            owner = self.self_class(target.value)
+            if owner is not None:
+                attr = target.attr.value
+                self.record(("attr", owner, attr), refs, node, label)
+                if value is not None and isinstance(_unwrap(value), cst.Call) and refs_first_call(refs):
+                    self.facts.attribute_bindings.setdefault((owner, attr), refs_first_call(refs))
+            else:
+                self.store_into(target.value, refs, node, label)
+        elif isinstance(target, cst.Subscript):
+            self.refs_of_slices(target)
+            self.store_into(target.value, refs, node, label)
+
+    def store_into(self, container: cst.BaseExpression, refs: list[Ref], node: cst.CSTNode, label: str) -> None:
+        """`obj.x = v` and `d[k] = v` put v inside obj or d."""
+        base = container
+        while isinstance(base, (cst.Attribute, cst.Subscript)):
+            base = base.value
+        owner = self.self_class(container) if isinstance(container, cst.Name) else None
+        if isinstance(base, cst.Name) and owner is None:
+            self.record(("name", self.scope, base.value), refs, node, label)
+        elif isinstance(container, cst.Attribute):
+            owner = self.self_class(container.value)
+            if owner is not None:
+                self.record(("attr", owner, container.attr.value), refs, node, label)
+        # Writes into session-like mappings are storage: recorded as a pseudo call for the graph.
+        chain = dotted_chain(container)
+        if chain and self.catalog.is_storage_mapping(chain):
+            self.facts.calls.append(Call(self.scope, self.span(node), Callee(None, (chain + ".__setitem__",)),
+                                         (Argument(tuple(refs), None, "", None),), (),
+                                         f"{chain}[...] ="))
+
+    def record(self, target: Ref, refs: list[Ref], node: cst.CSTNode, label: str) -> None:
+        if refs:
+            self.facts.assignments.append(Assignment(self.scope, target, tuple(refs), self.span(node), label))
+
+    def self_class(self, node: cst.BaseExpression) -> Optional[str]:
+        """The class of `self` when node is the first parameter of a method."""
+        if not isinstance(node, cst.Name):
+            return None
+        info = self.pending_scopes.get(self.scope)
+        if not info or info["kind"] != "function" or not info["class_name"] or info.get("is_static"):
+            return None
+        params = info["parameters"]
+        if params and params[0].name == node.value:
+            return info["class_name"]
+        return None
+
+    def refs_of_slices(self, node: cst.Subscript) -> list[Ref]:
+        found: list[Ref] = []
+        for element in node.slice:
+            if isinstance(element.slice, cst.Index):
+                found += self.refs(element.slice.value)
+        return found
+
+    # ----- expressions ---------------------------------------------------------------------
+    def refs(self, node: cst.BaseExpression) -> list[Ref]:
+        """The references whose data flows into the value of `node`; records calls and sources."""
+        if isinstance(node, cst.Name):
+            return [("name", self.scope, node.value)]
+        if isinstance(node, cst.Attribute):
+            return self.attribute_refs(node)
+        if isinstance(node, cst.Subscript):
+            return self.subscript_refs(node)
+        if isinstance(node, cst.Call):
+            return self.call_refs(node)
+        if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis)):
+            return []
+        if isinstance(node, cst.ConcatenatedString):
+            return self.refs(node.left) + self.refs(node.right)
+        if isinstance(node, cst.FormattedString):
+            found: list[Ref] = []
+            for part in node.parts:
+                if isinstance(part, cst.FormattedStringExpression):
+                    found += self.refs(part.expression)
+            return found
+        if isinstance(node, cst.BinaryOperation):
+            return self.refs(node.left) + self.refs(node.right)
+        if isinstance(node, cst.BooleanOperation):
+            return self.refs(node.left) + self.refs(node.right)
+        if isinstance(node, cst.Comparison):
+            self.refs(node.left)
+            for target in node.comparisons:
+                self.refs(target.comparator)
+            return []  # a comparison yields a boolean: the flow ends
+        if isinstance(node, cst.UnaryOperation):
+            inner = self.refs(node.expression)
+            return [] if isinstance(node.operator, cst.Not) else inner
+        if isinstance(node, cst.IfExp):
+            self.refs(node.test)
+            return self.refs(node.body) + self.refs(node.orelse)
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            found = []
+            for element in node.elements:
+                found += self.refs(element.value)
+            return found
+        if isinstance(node, cst.Dict):
+            found = []
+            for element in node.elements:
+                if isinstance(element, cst.DictElement):
+                    self.refs(element.key)
+                found += self.refs(element.value)
+            return found
+        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+            self.comprehension_targets(node.for_in)
+            if isinstance(node, cst.DictComp):
+                return self.refs(node.key) + self.refs(node.value)
+            return self.refs(node.elt)
+        if isinstance(node, cst.Await):
+            return self.refs(node.expression)
+        if isinstance(node, (cst.Yield,)):
+            if isinstance(node.value, cst.BaseExpression):
+                self.returned(self.refs(node.value), node)
+            elif isinstance(node.value, cst.From):
+                self.returned(self.refs(node.value.item), node)
+            return []
+        if isinstance(node, cst.NamedExpr):
+            refs = self.refs(node.value)
+            self.assign(node.target, refs, node, node.value, None)
+            return refs
+        if isinstance(node, cst.StarredElement):
+            return self.refs(node.value)
+        if isinstance(node, cst.Lambda):
+            return []
+        if isinstance(node, cst.Slice):
+            return []
+        return []
+
+    def comprehension_targets(self, for_in: cst.CompFor) -> None:
+        refs = self.refs(for_in.iter)
+        self.assign(for_in.target, refs, for_in, None, None, label_node=for_in.iter)
+        for condition in for_in.ifs:
+            self.refs(condition.test)
+        if for_in.inner_for_in is not None:
+            self.comprehension_targets(for_in.inner_for_in)
+
+    def attribute_refs(self, node: cst.Attribute) -> list[Ref]:
+        chain = dotted_chain(node)
+        if chain:
+            container = self.catalog.source_container(chain)
+            if container is not None:
+                return [self.add_source(node, container, f"'{chain}' holds {container}")]
+        name = node.attr.value
+        # UPPER_CASE attributes are constants (ActionSource.WEBSITE, settings.EMAIL_HOST), not user data
+        category = None if name.isupper() else self.catalog.classify_name(name)
+        owner = self.self_class(node.value)
+        if category is not None:
+            return [self.add_source(node, category, f"attribute '{name}'")]
+        if owner is not None:
+            return [("attr", owner, name)]
+        return self.refs(node.value)
+
+    def subscript_refs(self, node: cst.Subscript) -> list[Ref]:
+        key = None
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            key = literal_string(node.slice[0].slice.value)
+        self.refs_of_slices(node)
+        if key is not None:
+            category = self.catalog.classify_name(key)
+            if category is not None:
+                self.refs(node.value)
+                return [self.add_source(node, category, f"key '{key}'")]
+        return self.refs(node.value)
+
+    def add_source(self, node: cst.CSTNode, category: str, evidence: str) -> Ref:
+        self.facts.sources.append(Source(self.span(node), category, self.text(node), evidence))
+        return ("source", len(self.facts.sources) - 1)
+
+    def call_refs(self, node: cst.Call) -> list[Ref]:
+        func = node.func
+        # x.get("email") and getattr(x, "email"): a keyed read, classified like a subscript.
+        key_source = self.keyed_read(node)
+        receiver: list[Ref] = []
+        if isinstance(func, cst.Attribute):
+            receiver = self.refs(func.value)
+        else:
+            self.refs(func) if not isinstance(func, cst.Name) else None
+        callee = self.callee_of(func)
+        arguments = []
+        for arg in node.args:
+            refs = self.refs(arg.value)
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            star = arg.star if isinstance(arg.star, str) else ""
+            arguments.append(Argument(tuple(refs), keyword, star, self.static_text(arg.value)))
+        self.facts.calls.append(Call(self.scope, self.span(node), callee, tuple(arguments), tuple(receiver),
+                                     self.text(func)))
+        index = len(self.facts.calls) - 1
+        self.call_index[id(node)] = index
+        if key_source is not None:
+            return [key_source]
+        return [("call", index)]
+
+    def keyed_read(self, node: cst.Call) -> Optional[Ref]:
+        func = node.func
+        key = None
+        if isinstance(func, cst.Attribute) and func.attr.value in GETTERS and node.args:
+            key = literal_string(node.args[0].value)
+        elif isinstance(func, cst.Name) and func.value == "getattr" and len(node.args) >= 2:
+            key = literal_string(node.args[1].value)
+        if key is None:
+            return None
+        category = self.catalog.classify_name(key)
+        if category is None:
+            return None
+        return self.add_source(node, category, f"key '{key}'")
+
+    def callee_of(self, node: cst.BaseExpression) -> Callee:
+        attributes: list[str] = []
+        while isinstance(node, cst.Attribute):
+            attributes.append(node.attr.value)
+            node = node.value
+        attributes.reverse()
+        if isinstance(node, cst.Name):
+            owner = self.self_class(node)
+            if owner is not None:
+                return Callee(("self", owner), tuple(attributes))
+            return Callee(("name", self.scope, node.value), tuple(attributes))
+        if isinstance(node, cst.Call):
+            index = self.call_index.get(id(node))  # recorded when the receiver was evaluated
+            if index is not None:
+                return Callee(("call", index), tuple(attributes))
+        return Callee(None, tuple(attributes))
+
+    def static_text(self, node: cst.BaseExpression) -> Optional[StaticText]:
+        parts = self.text_parts(node)
+        if parts is None:
+            return None
+        return StaticText(tuple(parts[0]), parts[1])
+
+    def text_parts(self, node: cst.BaseExpression) -> Optional[tuple[list[TextPart], str]]:
+        if isinstance(node, cst.SimpleString):
+            value = literal_string(node)
+            return ([value], "") if value is not None else None
+        if isinstance(node, cst.ConcatenatedString):
+            left, right = self.text_parts(node.left), self.text_parts(node.right)
+            if left is None or right is None:
+                return None
+            return left[0] + right[0], left[1] or right[1]
+        if isinstance(node, cst.FormattedString):
+            parts: list[TextPart] = []
+            for part in node.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    parts.append(part.value)
+                elif isinstance(part.expression, cst.Name):
+                    parts.append(("name", self.scope, part.expression.value))
+                else:
+                    parts.append(None)
+            return parts, ""
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            left, right = self.text_parts(node.left), self.text_parts(node.right)
+            if left is None and right is None:
+                return None
+            return (left[0] if left else [None]) + (right[0] if right else [None]), (left or right)[1]
+        if isinstance(node, cst.Name):
+            return [("name", self.scope, node.value)], ""
+        if isinstance(node, cst.Attribute):
+            chain = dotted_chain(node)
+            return ([("dotted", self.scope, chain)], "") if chain else None
+        if isinstance(node, cst.Call):
+            return self.default_text(node)
+        if isinstance(node, cst.Subscript):
+            chain = dotted_chain(node.value)
+            if chain in ("os.environ",) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+                key = literal_string(node.slice[0].slice.value)
+                return [None], f"environment variable {key}" if key else "environment"
+        return None
+
+    def default_text(self, node: cst.Call) -> Optional[tuple[list[TextPart], str]]:
+        """os.environ.get("X", "lit"), os.getenv("X", "lit"), getattr(o, "X", "lit") give their default."""
+        chain = dotted_chain(node.func)
+        positional = [a for a in node.args if a.keyword is None]
+        if chain in ("os.environ.get", "os.getenv", "environ.get", "getenv", "getattr"):
+            key_index = 1 if chain == "getattr" else 0
+            key = literal_string(positional[key_index].value) if len(positional) > key_index else None
+            default_index = key_index + 1
+            where = f"{chain}({key!r})" if key else chain
+            if len(positional) > default_index:
+                default = self.text_parts(positional[default_index].value)
+                if default is not None:
+                    return default[0], f"default of {where}"
+            return [None], f"{where} without a default"
+        return None
+
+
+def _unwrap(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.expression if isinstance(node, cst.Await) else node
+
+
+def refs_first_call(refs: Sequence[Ref]) -> Optional[Ref]:
+    for ref in refs:
+        if ref[0] == "call":
+            return ref
+    return None
+
+
+def literal_string(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.SimpleString):
+        raw = node.value
+        if raw[0] in "'\"" and "\\" not in raw and raw[:3] not in ('"""', "'''"):
+            return raw[1:-1]  # the common case, without literal_eval's compile()
+        try:
+            value = node.evaluated_value
+        except Exception:  # noqa: BLE001 - malformed escapes in a literal we only inspect
+            return None
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = literal_string(node.left), literal_string(node.right)
+        return left + right if left is not None and right is not None else None
+    return None
+
+
+def dotted_chain(node: cst.BaseExpression) -> str:
+    """`a.b.c` for a chain of names; "" when any link is not a plain name."""
+    names: list[str] = []
+    while isinstance(node, cst.Attribute):
+        names.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return ""
+    names.append(node.value)
+    return ".".join(reversed(names))
+
+
+def extract_facts(source: str, path: str, module: str, is_package: bool, catalog: Catalog) -> ModuleFacts:
+    """Parse one module and extract its facts. Raises libcst.ParserSyntaxError on bad syntax."""
+    tree = cst.parse_module(source)
+    facts = ModuleFacts(path=path, module=module, lines=source.count("\n") + (0 if source.endswith("\n") else 1))
+    package = module if is_package else module.rpartition(".")[0]
+    FactsWalker(facts, PositionIndex(tree, source), tree, catalog, package).run(tree)
+    facts.suppressions = suppressions(source)
+    return facts
