@@ -96,7 +96,8 @@ def check(options: Options, project: Optional[Project] = None,
     context = CheckContext(project.manifest, project.catalog, flows, analysis.source_reads, analysis.sdk_uses)
     findings = [finding for check_class in CHECKS if check_class.code in selected_codes
                 for finding in check_class().run(context)]
-    findings = unique(findings)
+    # Fingerprints first: they must not depend on suppressions or on which files were named.
+    findings = with_fingerprints(sorted(unique(findings), key=finding_order))
     findings = [f for f in findings if not suppressed(f, analysis.suppressions)]
     paths = list(options.paths) + ([options.stdin_filename] if options.stdin_filename else [])
     wanted = select_files(files, paths, project.root) if paths else None
@@ -110,7 +111,7 @@ def check(options: Options, project: Optional[Project] = None,
         report.errors = [e for e in report.errors if e.path in wanted]
     if "PL901" not in selected_codes:
         report.errors = []
-    report.findings = with_fingerprints(sorted(findings, key=finding_order))
+    report.findings = findings
     report.flows = flows
     codes_by_flow: dict[int, list[str]] = {}
     for finding in report.findings:
@@ -247,32 +248,31 @@ def facts_for(file: ProjectFile, content: bytes, catalog: Catalog):
         text = text[1:]
     if "\0" in text:
         return FileError("PL901", file.relative, 1, 1, "cannot parse: the file contains null bytes")
+    # CPython's parser first: its errors are the ones users know, and it refuses nesting that would
+    # overflow LibCST's native parser (a crash, not an exception).
+    try:
+        parsed = ast.parse(text)
+    except SyntaxError as error:
+        return FileError("PL901", file.relative, error.lineno or 1, error.offset or 1, f"cannot parse: {error.msg}")
+    except (RecursionError, MemoryError):
+        return FileError("PL901", file.relative, 1, 1, "cannot analyse: expressions are nested too deeply")
+    except ValueError as error:
+        return FileError("PL901", file.relative, 1, 1, f"cannot parse: {error}")
     from privacylint.extract import extract_facts  # LibCST is loaded only when a file must be parsed
 
     try:
-        return extract_facts(text, file.relative, file.module, file.is_package, catalog)
+        return extract_facts(text, parsed, file.relative, file.module, file.is_package, catalog)
     except RecursionError:
         return FileError("PL901", file.relative, 1, 1, "cannot analyse: expressions are nested too deeply")
     except MemoryError:
         return FileError("PL901", file.relative, 1, 1, "cannot analyse: out of memory")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run; it is reported
         if type(exc).__name__ == "ParserSyntaxError":
-            return syntax_error(file, text, exc)
+            line, column = getattr(exc, "raw_line", 1) or 1, (getattr(exc, "raw_column", 0) or 0) + 1
+            first_line = str(exc).splitlines()[0] if str(exc) else "syntax error"
+            return FileError("PL901", file.relative, line, column, f"cannot parse (LibCST): {first_line}")
         return FileError("PL901", file.relative, 1, 1,
                          f"internal error while analysing ({type(exc).__name__}): {exc}")
-
-
-def syntax_error(file: ProjectFile, text: str, exc: Exception) -> FileError:
-    """Report CPython's own message and place (what users know) when it agrees the file is invalid."""
-    try:
-        ast.parse(text)
-    except SyntaxError as error:
-        return FileError("PL901", file.relative, error.lineno or 1, error.offset or 1, f"cannot parse: {error.msg}")
-    except (RecursionError, MemoryError, ValueError):
-        pass
-    first_line = str(exc).splitlines()[0] if str(exc) else "syntax error"
-    return FileError("PL901", file.relative, getattr(exc, "raw_line", 1) or 1,
-                     (getattr(exc, "raw_column", 0) or 0) + 1, f"cannot parse (LibCST): {first_line}")
 
 
 # ----- findings ---------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
+import pathspec
+
 ROOT_MARKERS = ("privacy.yaml", "pyproject.toml", ".git")
 DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "__pycache__", "node_modules",
                     ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".privacylint_cache",
@@ -33,25 +35,30 @@ def find_root(start: Path) -> Path:
 
 
 def discover(root: Path, excludes: Iterable[str] = ()) -> tuple[list[ProjectFile], list[tuple[str, str]]]:
-    """Every .py file under root, skipping excluded folders; also the paths that could not be listed."""
+    """Every .py file under root, skipping excluded, git-ignored and virtualenv folders; also the
+    paths that could not be listed."""
     patterns = tuple(DEFAULT_EXCLUDES) + tuple(excludes)
     files: list[ProjectFile] = []
     problems: list[tuple[str, str]] = []
     seen: set[tuple[int, int]] = set()
+    ignores = GitIgnores(root)
 
     def on_error(error: OSError) -> None:
         problems.append((_relative(Path(error.filename), root), error.strerror or str(error)))
 
     for folder, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
         folder_path = Path(folder)
+        ignores.enter(folder_path, problems)
         dirnames[:] = sorted(d for d in dirnames
-                             if not _excluded(d, _relative(folder_path / d, root), patterns))
+                             if not _excluded(d, _relative(folder_path / d, root), patterns)
+                             and not (folder_path / d / "pyvenv.cfg").exists()
+                             and not ignores.ignored(folder_path / d, is_dir=True))
         for name in sorted(filenames):
             if not name.endswith(".py"):
                 continue
             path = folder_path / name
             relative = _relative(path, root)
-            if _excluded(name, relative, patterns):
+            if _excluded(name, relative, patterns) or ignores.ignored(path, is_dir=False):
                 continue
             try:
                 stat = path.stat()
@@ -63,6 +70,37 @@ def discover(root: Path, excludes: Iterable[str] = ()) -> tuple[list[ProjectFile
             seen.add((stat.st_dev, stat.st_ino))
             files.append(project_file(path, root))
     return files, problems
+
+
+class GitIgnores:
+    """The .gitignore files met on the way down (patterns are relative to their own folder)."""
+
+    def __init__(self, root: Path):
+        self.specs: list[tuple[Path, pathspec.PathSpec]] = []
+        exclude = root / ".git" / "info" / "exclude"
+        if exclude.is_file():
+            self._add(root, exclude, [])
+
+    def enter(self, folder: Path, problems: list[tuple[str, str]]) -> None:
+        ignore = folder / ".gitignore"
+        if ignore.is_file():
+            self._add(folder, ignore, problems)
+
+    def _add(self, folder: Path, path: Path, problems: list[tuple[str, str]]) -> None:
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError as exc:
+            problems.append((path.as_posix(), exc.strerror or str(exc)))
+            return
+        self.specs.append((folder, pathspec.GitIgnoreSpec.from_lines(lines)))
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        for folder, spec in self.specs:
+            if folder == path or folder in path.parents:
+                relative = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
+                if spec.match_file(relative):
+                    return True
+        return False
 
 
 def project_file(path: Path, root: Path) -> ProjectFile:

@@ -9,6 +9,7 @@ walk visits statements and the expressions it evaluates, never the whole tree (s
 
 from __future__ import annotations
 
+import ast
 from typing import Optional, Sequence
 
 import libcst as cst
@@ -612,11 +613,13 @@ def dotted_chain(node: cst.BaseExpression) -> str:
     return ".".join(reversed(names))
 
 
-def extract_facts(source: str, path: str, module: str, is_package: bool, catalog: Catalog) -> ModuleFacts:
-    """Parse one module and extract its facts. Raises libcst.ParserSyntaxError on bad syntax."""
+def extract_facts(source: str, parsed: ast.Module, path: str, module: str, is_package: bool,
+                  catalog: Catalog) -> ModuleFacts:
+    """Facts of one module, given its text and CPython's tree of it (for positions).
+    Raises libcst.ParserSyntaxError on bad syntax."""
     tree = cst.parse_module(source)
     facts = ModuleFacts(path=path, module=module, lines=source.count("\n") + (0 if source.endswith("\n") else 1))
     package = module if is_package else module.rpartition(".")[0]
-    FactsWalker(facts, PositionIndex(tree, source), tree, catalog, package).run(tree)
+    FactsWalker(facts, PositionIndex(tree, source, parsed), tree, catalog, package).run(tree)
     facts.suppressions = suppressions(source)
     return facts

@@ -42,6 +42,7 @@ _SOURCE_ORDER = {
     cst.Parameters: ("posonly_params", "posonly_ind", "params", "star_arg", "kwonly_params", "star_kwarg"),
 }
 SUPPRESSION_MARK = "privacylint:"
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 _NOT_NODES = (str, int, float, bool, type(None), type(cst.MaybeSentinel.DEFAULT))
@@ -84,21 +85,17 @@ def preorder(tree: cst.Module) -> Iterator[cst.CSTNode]:
 
 
 class PositionIndex:
-    def __init__(self, tree: cst.Module, source: str):
-        self.lines = source.splitlines()
+    def __init__(self, tree: cst.Module, source: str, parsed: ast.Module):
+        self.lines = LINE_BREAK.split(source)  # as Python's tokenizer counts lines, not str.splitlines
         self.spans: dict[int, Span] = {}
         self.used_fallback = False
-        if not self._from_ast(tree, source):
+        if not self._from_ast(tree, parsed):
             self._from_libcst(tree)
 
     def get(self, node: cst.CSTNode) -> Optional[Span]:
         return self.spans.get(id(node))
 
-    def _from_ast(self, tree: cst.Module, source: str) -> bool:
-        try:
-            parsed = ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return False
+    def _from_ast(self, tree: cst.Module, parsed: ast.Module) -> bool:
         wanted: dict[str, list[ast.AST]] = {"stmt": [], "Call": [], "Attribute": [], "Subscript": []}
         for node in ast.walk(parsed):
             if isinstance(node, ast.stmt):
