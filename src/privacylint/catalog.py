@@ -101,12 +101,18 @@ class Catalog:
         if name in self._name_cache:
             return self._name_cache[name]
         words = split_words(name)
+        found = self._lookup(words)
+        if found is None and words and len(words[-1]) > 3 and words[-1].endswith("s"):
+            found = self._lookup(words[:-1] + (words[-1][:-1],))  # plurals: phone_numbers
+        self._name_cache[name] = found
+        return found
+
+    def _lookup(self, words: tuple[str, ...]) -> Optional[str]:
         found = self.name_index.get(words)
         if found is None:
             kept = tuple(w for w in words if w not in self.qualifiers)
             if kept and kept != words:
                 found = self.name_index.get(kept)
-        self._name_cache[name] = found
         return found
 
     def source_container(self, chain: str) -> Optional[str]:
@@ -227,9 +233,6 @@ def rules_directory() -> Path:
     if checkout.is_dir():
         return checkout
     raise PrivacylintError(f"the rules folder is missing (looked in {packaged} and {checkout}); reinstall privacylint")
-
-
-_LOADED: dict[tuple, Catalog] = {}
 
 
 def load_catalog(directory: Optional[Path] = None, cache_folder: Optional[Path] = None) -> Catalog:

@@ -19,6 +19,9 @@ from privacylint.facts import (Argument, Assignment, Call, Callee, ClassDef, Imp
                                Scope, Source, StaticText, TextPart)
 from privacylint.positions import PositionIndex, Span, suppressions
 
+# FastAPI request parameter kinds: a fixed category, or None to classify the parameter's name.
+REQUEST_PARAMETERS = {"Cookie": "user.device.cookie_id", "Header": None, "Form": None, "Query": None,
+                      "Body": None, "Path": None}
 GETTERS = {"get", "getlist", "pop", "setdefault"}
 
 
@@ -120,9 +123,13 @@ class FactsWalker:
         for decorator in node.decorators:
             self.refs(decorator.decorator)
         params = node.params
+        request_values: list[tuple[str, Ref]] = []
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if param.default is not None:
                 self.refs(param.default)
+                source = self.request_parameter(param)
+                if source is not None:
+                    request_values.append((param.name.value, source))
         enclosing_class = self.class_stack[-1] if self.pending_scopes.get(self.scope, {}).get("kind") == "class" else None
         parent = self.function_parent()
         self.bind(node.name.value)
@@ -140,9 +147,25 @@ class FactsWalker:
         self.class_stack.append(None)
         for param in parameters:
             self.bind(param.name)
+        for param_name, source in request_values:
+            self.record(("name", self.scope, param_name), [source], node, f"{param_name} (request parameter)")
         self.walk_suite(node.body)
         self.scope_stack.pop()
         self.class_stack.pop()
+
+    def request_parameter(self, param: cst.Param) -> Optional[Ref]:
+        """FastAPI parameters filled from the request: `session: str = Cookie(None)`, `ua = Header(None)`."""
+        default = param.default
+        if not isinstance(default, cst.Call):
+            return None
+        kind = dotted_chain(default.func).rpartition(".")[2]
+        if kind not in REQUEST_PARAMETERS:
+            return None
+        name = param.name.value
+        category = REQUEST_PARAMETERS[kind] or self.catalog.classify_name(name)
+        if category is None:
+            return None
+        return self.add_source(default, category, f"{kind}() parameter '{name}'")
 
     # ----- imports -------------------------------------------------------------------------
     def on_Import(self, node: cst.Import) -> None:

@@ -141,6 +141,13 @@ class ProjectGraph:
             return ("instance", target[1]), origins
         if target[0] == "external":
             return ("external", target[1] + "()"), origins
+        if target[0] == "function":
+            # a factory: `def client(): return boto3.client("s3", ...)` returns what that call returns
+            fmodule, fscope = self.functions[target[1]]
+            for returned in self.modules[fmodule].returns:
+                if returned.scope == fscope and len(returned.refs) == 1 and returned.refs[0][0] == "call":
+                    inner, more = self.result_of(fmodule, returned.refs[0][1], depth + 1)
+                    return inner, origins + more
         return ("external", "?()"), origins
 
     def callee_target(self, module: str, index: int, depth: int = 0) -> tuple[Target, list[tuple[str, int]]]:
