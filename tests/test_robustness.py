@@ -172,3 +172,10 @@ def test_bad_manifests_exit_2_with_position(tmp_path, text, message):
     result = run_cli("check", str(tmp_path))
     assert result.returncode == 2 and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_named_path_is_checked_even_when_git_ignored(tmp_path):
+    write_project(tmp_path, {"privacy.yaml": MANIFEST, "app.py": "x = 1\n", ".gitignore": "generated/\n",
+                             "generated/client.py": GOOD})
+    report = run_check(tmp_path / "generated")
+    assert undeclared(report) == [("PL201", "generated/client.py", 4)]

@@ -19,7 +19,7 @@ from privacylint.cache import CACHE_FOLDER, FactsCache
 from privacylint.catalog import Catalog, load_catalog
 from privacylint.checks import CHECKS, CheckContext
 from privacylint.config import Config, load_config
-from privacylint.discovery import ProjectFile, discover, find_root, project_file, select_files
+from privacylint.discovery import ProjectFile, discover, find_root, named_files, project_file, select_files
 from privacylint.errors import PrivacylintError
 from privacylint.facts import ModuleFacts
 from privacylint.manifest import Manifest, empty_manifest, load_manifest
@@ -81,6 +81,8 @@ def check(options: Options, project: Optional[Project] = None,
     project = project or open_project(options)
     selected_codes = enabled_codes(options.select or project.config.select, options.ignore or project.config.ignore)
     files, listing_problems = discover(project.root, project.config.exclude)
+    extra, more_problems = named_files(options.paths, project.root, project.config.exclude, files)
+    files, listing_problems = files + extra, listing_problems + more_problems
     stdin_file = None
     if options.stdin_filename is not None:
         stdin_file = project_file(options.stdin_filename.resolve(), project.root)

@@ -138,6 +138,24 @@ def _excluded(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p) for p in patterns)
 
 
+def named_files(paths: Iterable[Path], root: Path, excludes: Iterable[str], known: list[ProjectFile],
+                ) -> tuple[list[ProjectFile], list[tuple[str, str]]]:
+    """Files the user named that discovery skipped (git-ignored, excluded): named means wanted, as in ruff."""
+    have = {f.path for f in known}
+    found: list[ProjectFile] = []
+    problems: list[tuple[str, str]] = []
+    for given in paths:
+        given = given.resolve()
+        if given.is_file() and given.suffix == ".py" and given not in have:
+            found.append(project_file(given, root))
+        elif given.is_dir() and given != root:
+            inside, trouble = discover(given, excludes)
+            problems += trouble
+            found += [project_file(f.path, root) for f in inside if f.path not in have]
+        have |= {f.path for f in found}
+    return found, problems
+
+
 def select_files(files: list[ProjectFile], paths: Optional[list[Path]], root: Path) -> Optional[set[str]]:
     """The relative paths the user named (a report filter), or None for the whole project."""
     if not paths:
