@@ -46,3 +46,15 @@ def project(tmp_path):
 
 def load_json(text: str) -> dict:
     return json.loads(text)
+
+
+def copy_installable_tree(dest: Path) -> Path:
+    """What `pip install` of this repository needs, as the working tree has it now (uncommitted edits too)."""
+    import shutil
+
+    ignore = shutil.ignore_patterns("__pycache__", ".privacylint_cache", "*.egg-info")
+    for name in ("src", "rules"):
+        shutil.copytree(REPO / name, dest / name, ignore=ignore)
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "action.yml"):
+        shutil.copy2(REPO / name, dest / name)
+    return dest
