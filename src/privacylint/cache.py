@@ -24,7 +24,7 @@ class FactsCache:
 
     def __init__(self, root: Path, rules_digest: str, enabled: bool = True):
         self.folder = root / CACHE_FOLDER / "facts"
-        self.salt = f"{__version__}\0{rules_digest}".encode()
+        self.salt = f"{__version__}\0{code_digest()}\0{rules_digest}".encode()
         self.enabled = enabled and self._prepare(root / CACHE_FOLDER)
 
     def _prepare(self, top: Path) -> bool:
@@ -69,6 +69,15 @@ class FactsCache:
     def _store(self, key: str, value) -> None:
         if self.enabled and not store_pickle(self.folder / key[-2:] / key, value):
             self.enabled = False
+
+
+def code_digest() -> str:
+    """What cached values depend on besides their inputs: the code that computes them. A release
+    changes __version__ anyway; this also keeps a development checkout's cache honest."""
+    digest = hashlib.sha256()
+    for name in ("facts.py", "extract.py", "positions.py", "catalog.py", "graph.py", "manifest.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
 
 
 def load_pickle(path: Path):

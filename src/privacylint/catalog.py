@@ -91,9 +91,11 @@ class Catalog:
     containers: dict[str, str] = field(default_factory=dict)           # chain suffix -> category
     digest: str = ""
     _name_cache: dict[str, Optional[str]] = field(default_factory=dict, repr=False)
+    _host_cache: dict[str, Optional[Recipient]] = field(default_factory=dict, repr=False)
     _exact: dict[str, list[SinkMatch]] = field(default_factory=dict, repr=False)
-    _globs_by_last: dict[str, list[tuple[re.Pattern, SinkMatch]]] = field(default_factory=dict, repr=False)
-    _globs_by_prefix: list[tuple[str, re.Pattern, SinkMatch]] = field(default_factory=list, repr=False)
+    # glob patterns are kept as text (compiled lazily by fnmatch) so a cached catalog loads fast
+    _globs_by_last: dict[str, list[tuple[str, SinkMatch]]] = field(default_factory=dict, repr=False)
+    _globs_by_prefix: list[tuple[str, str, SinkMatch]] = field(default_factory=list, repr=False)
 
     # ----- questions the pipeline asks -----------------------------------------------------
     def classify_name(self, name: str) -> Optional[str]:
@@ -127,11 +129,11 @@ class Catalog:
     def match_call(self, name: str) -> list[SinkMatch]:
         found = list(self._exact.get(name, ()))
         last = name.rpartition(".")[2]
-        for regex, match in self._globs_by_last.get(last, ()):
-            if regex.match(name):
+        for pattern, match in self._globs_by_last.get(last, ()):
+            if fnmatch.fnmatchcase(name, pattern):
                 found.append(match)
-        for prefix, regex, match in self._globs_by_prefix:
-            if name.startswith(prefix) and regex.match(name):
+        for prefix, pattern, match in self._globs_by_prefix:
+            if name.startswith(prefix) and fnmatch.fnmatchcase(name, pattern):
                 found.append(match)
         return found
 
@@ -167,10 +169,11 @@ class Catalog:
                 and (country is None or wanted & self.expand_countries(self.countries_of(r)))]
 
     def recipient_for_host(self, host: str) -> Optional[Recipient]:
-        for recipient in self.recipients.values():
-            if any(host_matches(host, pattern) for pattern in recipient.hosts):
-                return recipient
-        return None
+        host = host.lower()
+        if host not in self._host_cache:
+            self._host_cache[host] = next((recipient for recipient in self.recipients.values()
+                                           if any(host_matches(host, p) for p in recipient.hosts)), None)
+        return self._host_cache[host]
 
     def country_of_region(self, provider: str, region: str) -> Optional[str]:
         return self.regions.get(provider, {}).get(region)
@@ -198,13 +201,12 @@ class Catalog:
                 self._exact.setdefault(pattern, []).append(entry)
                 continue
             # Index globs so a call is tried only against patterns that can match it.
-            regex = re.compile(fnmatch.translate(pattern))
             last = pattern.rpartition(".")[2]
             if "." in pattern and not any(ch in last for ch in "*?["):
-                self._globs_by_last.setdefault(last, []).append((regex, entry))
+                self._globs_by_last.setdefault(last, []).append((pattern, entry))
             else:
                 prefix = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
-                self._globs_by_prefix.append((prefix, regex, entry))
+                self._globs_by_prefix.append((prefix, pattern, entry))
 
 
 def host_matches(host: str, pattern: str) -> bool:
@@ -239,7 +241,9 @@ def load_catalog(directory: Optional[Path] = None, cache_folder: Optional[Path] 
     """Load and validate rules/; with `cache_folder`, reuse the catalog built from identical rules."""
     directory = directory or rules_directory()
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("recipients/*.yaml"))
-    digest = hashlib.sha256(__version__.encode())
+    from privacylint.cache import code_digest, load_pickle, store_pickle
+
+    digest = hashlib.sha256(f"{__version__}\0{code_digest()}".encode())
     texts: dict[str, str] = {}
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -247,8 +251,6 @@ def load_catalog(directory: Optional[Path] = None, cache_folder: Optional[Path] 
         texts[str(path.relative_to(directory))] = text
     cached_path = cache_folder / "catalog" / digest.hexdigest() if cache_folder is not None else None
     if cached_path is not None:
-        from privacylint.cache import load_pickle, store_pickle
-
         found = load_pickle(cached_path)
         if isinstance(found, Catalog) and found.digest == digest.hexdigest():
             return found

@@ -56,6 +56,7 @@ class ProjectGraph:
         self.sinks: dict[tuple, Sink] = {}
         self.call_sites: dict[tuple[str, int], CallSite] = {}
         self._callee_cache: dict[tuple[str, int], tuple[Target, list]] = {}
+        self._names: dict[tuple[str, str, str], Optional[Target]] = {}
         self.functions: dict[str, tuple[str, str]] = {}  # qualname -> (module, scope)
         self.classes: dict[str, tuple[str, str]] = {}    # qualname -> (module, class path)
         self.imports: dict[str, dict[str, str]] = {}
@@ -71,6 +72,13 @@ class ProjectGraph:
 
     # ----- name resolution ------------------------------------------------------------------
     def resolve_name(self, module: str, scope: str, name: str, depth: int = 0) -> Optional[Target]:
+        key = (module, scope, name)
+        found = self._names.get(key)
+        if found is None:
+            found = self._names[key] = self._resolve_name(module, scope, name, depth)
+        return found
+
+    def _resolve_name(self, module: str, scope: str, name: str, depth: int) -> Optional[Target]:
         facts = self.modules[module]
         current = scope
         while True:
