@@ -110,7 +110,8 @@ def test_suppression_on_the_line_and_the_line_above(tmp_path):
     views = VIEWS.replace("    stripe.Customer.create(email=email)\n",
                           "    stripe.Customer.create(email=email)  # privacylint: ignore[PL201]\n")
     make(tmp_path, views=views)
-    assert [row[0] for row in finding_rows(run_check(tmp_path))] == ["PL202", "PL402"]
+    assert [row[:3] for row in finding_rows(run_check(tmp_path))] == [
+        ("PL503", "shop/views.py", 9), ("PL202", "shop/views.py", 9), ("PL402", "shop/views.py", 10)]
 
 
 def test_stdin_filename_checks_the_buffer(tmp_path):

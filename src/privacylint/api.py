@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from privacylint import __version__
 from privacylint.cache import CACHE_FOLDER, FactsCache
 from privacylint.catalog import Catalog, load_catalog
-from privacylint.checks import CHECKS, CheckContext
+from privacylint.checks import CHECKS, CheckContext, suppression_for
 from privacylint.config import Config, load_config
 from privacylint.discovery import ProjectFile, discover, find_root, named_files, project_file, select_files
 from privacylint.errors import PrivacylintError
@@ -95,12 +95,16 @@ def check(options: Options, project: Optional[Project] = None,
     analysis = analyse(sources, project, cache, options.jobs, progress)
     report.errors += read_errors + analysis.errors
     flows = analysis.flows
-    context = CheckContext(project.manifest, project.catalog, flows, analysis.source_reads, analysis.sdk_uses)
-    findings = [finding for check_class in CHECKS if check_class.code in selected_codes
-                for finding in check_class().run(context)]
+    context = CheckContext(project.manifest, project.catalog, flows, analysis.source_reads, analysis.sdk_uses,
+                           suppressions=analysis.suppressions, selected=frozenset(selected_codes),
+                           all_codes=frozenset(ALL_CODES))
+    for phase in ("flows", "findings"):
+        context.findings += [finding for check_class in CHECKS
+                             if check_class.code in selected_codes and check_class.phase == phase
+                             for finding in check_class().run(context)]
     # Fingerprints first: they must not depend on suppressions or on which files were named.
-    findings = with_fingerprints(sorted(unique(findings), key=finding_order))
-    findings = [f for f in findings if not suppressed(f, analysis.suppressions)]
+    findings = with_fingerprints(sorted(unique(context.findings), key=finding_order))
+    findings = [f for f in findings if f.code == "PL503" or suppression_for(f, analysis.suppressions) is None]
     paths = list(options.paths) + ([options.stdin_filename] if options.stdin_filename else [])
     wanted = select_files(files, paths, project.root) if paths else None
     if wanted is not None and project.manifest.path is not None:
@@ -290,15 +294,6 @@ def unique(findings: list[Finding]) -> list[Finding]:
                                len(finding.flow.trace) < len(seen[key].flow.trace)):
             seen[key] = finding
     return list(seen.values())
-
-
-def suppressed(finding: Finding, suppressions: dict[str, dict[int, frozenset[str]]]) -> bool:
-    lines = suppressions.get(finding.location.path, {})
-    for line in (finding.location.line, finding.location.line - 1):
-        codes = lines.get(line, frozenset())
-        if "" in codes or any(finding.code.startswith(c) for c in codes):
-            return True
-    return False
 
 
 def flow_touches(flow, wanted: set[str]) -> bool:

@@ -29,6 +29,11 @@ class CheckContext:
     sdk_uses: list[SdkUse]
     manifest_path: Optional[str] = None
     allowed: Optional[frozenset] = field(default=None)
+    # for checks that judge the other checks' results (phase "findings"):
+    findings: list[Finding] = field(default_factory=list)
+    suppressions: dict[str, dict[int, frozenset[str]]] = field(default_factory=dict)
+    selected: frozenset[str] = frozenset()
+    all_codes: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.manifest.transfers is not None:
@@ -45,6 +50,7 @@ class Check:
     fix: ClassVar[str]               # and how to fix it
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
+    phase: ClassVar[str] = "flows"   # "findings": runs after the others, on their findings
 
     def run(self, context: CheckContext) -> Iterable[Finding]:
         raise NotImplementedError

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from privacylint.catalog import covers
 from privacylint.checks.base import Check, Example
 from privacylint.model import Location, ResolvedRecipient
@@ -69,3 +71,50 @@ class UndeclaredSdk(Check):
 def claim_location(where: str) -> Location:
     path, _, line = where.rpartition(":")
     return Location(path, int(line), 1)
+
+
+class UnusedSuppression(Check):
+    code = "PL503"
+    name = "unused-suppression"
+    severity = "warning"
+    phase = "findings"
+    summary = "Reports a `# privacylint: ignore[...]` comment that suppresses nothing (as ruff's RUF100)."
+    why = "Stale suppressions pile up and will silently hide the next real finding on that line."
+    example = "requests.get(url)  # privacylint: ignore[PL201]   # no PL201 here any more"
+    fix = "Remove the comment, or narrow it to the codes that still fire."
+    valid = (Example({"privacy.yaml": "version: 1\ncollects: [user]\n",
+                      "app.py": 'import stripe\n\ndef f(request):\n'
+                                '    stripe.Customer.create(email=request.POST["email"])  # privacylint: ignore[PL201]\n'}),)
+    invalid = (Example({"privacy.yaml": "version: 1\ncollects: [user]\n",
+                        "app.py": 'def f(request):\n    return len(request.POST["email"])  # privacylint: ignore[PL201]\n'},
+                       (("app.py", 2),)),)
+
+    def run(self, context):
+        used: set[tuple[str, int]] = set()
+        for finding in context.findings:
+            hit = suppression_for(finding, context.suppressions)
+            if hit is not None:
+                used.add(hit)
+        for path, lines in sorted(context.suppressions.items()):
+            for line, codes in sorted(lines.items()):
+                if (path, line) in used or not judgeable(codes, context):
+                    continue
+                what = ", ".join(sorted(codes)) if "" not in codes else "every code"
+                yield self.finding(Location(path, line, 1, f"# privacylint: ignore[{what}]"),
+                                   f"this suppression ({what}) matches no finding")
+
+
+def judgeable(codes: frozenset[str], context) -> bool:
+    """Only a suppression whose every code ran this time can be called unused."""
+    prefixes = ("PL",) if "" in codes else tuple(codes)
+    return all(code in context.selected for code in context.all_codes if code.startswith(prefixes))
+
+
+def suppression_for(finding, suppressions: dict[str, dict[int, frozenset[str]]]) -> Optional[tuple[str, int]]:
+    """The (path, line) of the comment that suppresses `finding`: on its line or the line above."""
+    lines = suppressions.get(finding.location.path, {})
+    for line in (finding.location.line, finding.location.line - 1):
+        codes = lines.get(line, frozenset())
+        if "" in codes or any(finding.code.startswith(c) for c in codes):
+            return finding.location.path, line
+    return None
