@@ -136,11 +136,12 @@ def test_sarif_rules_carry_each_checks_docs():
     driver = sarif_log(Report(version=__version__, manifest=None))["runs"][0]["tool"]["driver"]
     assert (driver["name"], driver["version"]) == ("privacylint", __version__)
     assert [rule["id"] for rule in driver["rules"]] == ["PL101", "PL201", "PL202", "PL203", "PL204", "PL205", "PL301",
-                                                        "PL302", "PL401", "PL402", "PL403", "PL501", "PL502"]
+                                                        "PL302", "PL401", "PL402", "PL403", "PL501", "PL502",
+                                                        "PL503"]
     assert {rule["id"]: rule["defaultConfiguration"]["level"] for rule in driver["rules"]} == {
         "PL101": "warning", "PL201": "error", "PL202": "error", "PL203": "error", "PL204": "error",
         "PL205": "warning", "PL301": "error", "PL302": "warning", "PL401": "error", "PL402": "error",
-        "PL403": "error", "PL501": "note", "PL502": "warning"}
+        "PL403": "error", "PL501": "note", "PL502": "warning", "PL503": "warning"}
     check = {c.code: c for c in CHECKS}["PL301"]
     assert driver["rules"][6] == {
         "id": "PL301", "name": "cross-border-transfer",
