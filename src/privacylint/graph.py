@@ -551,10 +551,11 @@ class ProjectGraph:
 
     def sdk_uses(self) -> list[SdkUse]:
         uses = []
+        top_packages = {name.split(".")[0] for name in self.modules}
         for facts in self.modules.values():
             seen: set[str] = set()
             for imported in facts.imports:
-                if imported.target in self.modules or imported.target.split(".")[0] in self.top_packages:
+                if imported.target in self.modules or imported.target.split(".")[0] in top_packages:
                     continue
                 recipient = self.catalog.recipient_for_module(imported.target)
                 if recipient is not None and recipient.id not in seen:
@@ -563,10 +564,6 @@ class ProjectGraph:
                     uses.append(SdkUse(Location(facts.path, span.line, span.column, f"import {imported.target}",
                                                 span.end_line, span.end_column), recipient.id, imported.target))
         return uses
-
-    @property
-    def top_packages(self) -> set[str]:
-        return {name.split(".")[0] for name in self.modules}
 
 
 def declared_recipient(entry: DeclaredRecipient, catalog: Catalog) -> Recipient:
