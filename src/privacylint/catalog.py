@@ -87,6 +87,8 @@ class Catalog:
     http: list[CallRule] = field(default_factory=list)
     storage_mappings: tuple[str, ...] = ()
     ends_flow: frozenset[str] = frozenset()
+    ends_flow_methods: frozenset[str] = frozenset()
+    fills_receiver: frozenset[str] = frozenset()
     pseudonymizes: frozenset[str] = frozenset()
     containers: dict[str, str] = field(default_factory=dict)           # chain suffix -> category
     digest: str = ""
@@ -312,7 +314,9 @@ def _load_sinks(catalog: Catalog, node: Node) -> None:
 
 
 def _load_sanitizers(catalog: Catalog, node: Node) -> None:
-    top = Reader(node, ["ends_flow", "pseudonymizes"], "sanitizers.yaml")
+    top = Reader(node, ["ends_flow", "ends_flow_methods", "fills_receiver", "pseudonymizes"], "sanitizers.yaml")
+    catalog.ends_flow_methods = frozenset(n.value for n in string_list(top.require("ends_flow_methods", "sanitizers.yaml"), "ends_flow_methods"))
+    catalog.fills_receiver = frozenset(n.value for n in string_list(top.require("fills_receiver", "sanitizers.yaml"), "fills_receiver"))
     catalog.ends_flow = frozenset(n.value for n in string_list(top.require("ends_flow", "sanitizers.yaml"), "ends_flow"))
     catalog.pseudonymizes = frozenset(n.value for n in string_list(top.require("pseudonymizes", "sanitizers.yaml"), "pseudonymizes"))
 

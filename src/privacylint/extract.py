@@ -201,10 +201,27 @@ class FactsWalker:
 
     # ----- statements ----------------------------------------------------------------------
     def on_Assign(self, node: cst.Assign) -> None:
+        targets = [t.target for t in node.targets]
+        if isinstance(node.value, cst.Dict) and len(targets) == 1 and isinstance(targets[0], cst.Name):
+            self.assign_dict(targets[0].value, node.value, node)
+            return
         refs = self.refs(node.value)
         text = self.static_text(node.value)
-        for target in node.targets:
-            self.assign(target.target, refs, node, node.value, text)
+        for target in targets:
+            self.assign(target, refs, node, node.value, text)
+
+    def assign_dict(self, name: str, value: cst.Dict, node: cst.CSTNode) -> None:
+        """`d = {"order_id": n, "email": e}`: each literal key holds its own value (issue 3, dict fields)."""
+        self.bind(name)
+        self.facts.keyed.add((self.scope, name))
+        label = self.text(node)
+        for element in value.elements:
+            key = literal_string(element.key) if isinstance(element, cst.DictElement) else None
+            if isinstance(element, cst.DictElement):
+                self.refs(element.key)
+            refs = self.refs(element.value)
+            target = ("key", self.scope, name, key) if key is not None else ("name", self.scope, name)
+            self.record(target, refs, node, label)
 
     def on_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
@@ -324,7 +341,12 @@ class FactsWalker:
                 self.store_into(target.value, refs, node, label)
         elif isinstance(target, cst.Subscript):
             self.refs_of_slices(target)
-            self.store_into(target.value, refs, node, label)
+            key = subscript_key(target)
+            if key is not None and isinstance(target.value, cst.Name) and self.self_class(target.value) is None:
+                self.facts.keyed.add((self.scope, target.value.value))
+                self.record(("key", self.scope, target.value.value, key), refs, node, label)
+            else:
+                self.store_into(target.value, refs, node, label)
 
     def store_into(self, container: cst.BaseExpression, refs: list[Ref], node: cst.CSTNode, label: str) -> None:
         """`obj.x = v` and `d[k] = v` put v inside obj or d."""
@@ -341,7 +363,7 @@ class FactsWalker:
         # Writes into session-like mappings are storage: recorded as a pseudo call for the graph.
         chain = dotted_chain(container)
         if chain and self.catalog.is_storage_mapping(chain):
-            self.facts.calls.append(Call(self.scope, self.span(node), Callee(None, (chain + ".__setitem__",)),
+            self.facts.calls.append(Call(self.scope, self.span(node), Callee(("mapping", chain), ()),
                                          (Argument(tuple(refs), None, "", None),), (),
                                          f"{chain}[...] ="))
 
@@ -466,15 +488,15 @@ class FactsWalker:
         return self.refs(node.value)
 
     def subscript_refs(self, node: cst.Subscript) -> list[Ref]:
-        key = None
-        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
-            key = literal_string(node.slice[0].slice.value)
+        key = subscript_key(node)
         self.refs_of_slices(node)
         if key is not None:
             category = self.catalog.classify_name(key)
             if category is not None:
                 self.refs(node.value)
                 return [self.add_source(node, category, f"key '{key}'")]
+            if isinstance(node.value, cst.Name) and self.self_class(node.value) is None:
+                return [("key", self.scope, node.value.value, key)]
         return self.refs(node.value)
 
     def add_source(self, node: cst.CSTNode, category: str, evidence: str) -> Ref:
@@ -558,6 +580,8 @@ class FactsWalker:
                     parts.append(part.value)
                 elif isinstance(part.expression, cst.Name):
                     parts.append(("name", self.scope, part.expression.value))
+                elif isinstance(part.expression, cst.Attribute) and dotted_chain(part.expression):
+                    parts.append(("dotted", self.scope, dotted_chain(part.expression)))
                 else:
                     parts.append(None)
             return parts, ""
@@ -595,6 +619,12 @@ class FactsWalker:
                     return default[0], f"default of {where}"
             return [None], f"{where} without a default"
         return None
+
+
+def subscript_key(node: cst.Subscript) -> Optional[str]:
+    if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        return literal_string(node.slice[0].slice.value)
+    return None
 
 
 def _unwrap(node: cst.BaseExpression) -> cst.BaseExpression:

@@ -16,6 +16,7 @@ from privacylint.positions_model import Span
 #   ("source", index)       the module's sources[index]
 #   ("call", index)         the result of the module's calls[index]
 #   ("attr", class, name)   an attribute of instances of `class` (self.name), class a dotted path
+#   ("key", scope, name, k) the value under the literal key k of the dict held by a name
 Ref = tuple
 # A piece of statically known text: a literal string, or a Ref to resolve, or None for unknown.
 TextPart = Union[str, Ref, None]
@@ -121,4 +122,5 @@ class ModuleFacts:
     constants: dict[tuple[str, str], StaticText] = field(default_factory=dict)  # (scope, name) -> first text
     bindings: dict[tuple[str, str], Ref] = field(default_factory=dict)  # (scope, name) -> first call/name assigned
     attribute_bindings: dict[tuple[str, str], Ref] = field(default_factory=dict)  # (class, attr) -> call
+    keyed: set[tuple[str, str]] = field(default_factory=set)  # (scope, name) of dicts filled by literal keys
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)  # line -> codes ("" = all)

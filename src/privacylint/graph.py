@@ -57,6 +57,7 @@ class ProjectGraph:
         self.call_sites: dict[tuple[str, int], CallSite] = {}
         self._callee_cache: dict[tuple[str, int], tuple[Target, list]] = {}
         self._names: dict[tuple[str, str, str], Optional[Target]] = {}
+        self.keyed: set[tuple] = set()  # variables holding dicts filled by literal keys
         self.functions: dict[str, tuple[str, str]] = {}  # qualname -> (module, scope)
         self.classes: dict[str, tuple[str, str]] = {}    # qualname -> (module, class path)
         self.imports: dict[str, dict[str, str]] = {}
@@ -128,6 +129,8 @@ class ProjectGraph:
         base = callee.base
         if base is None:
             return ("external", "?." + ".".join(callee.attributes)), origins
+        if base[0] == "mapping":
+            return ("external", base[1] + ".__setitem__"), origins
         if base[0] == "self":
             target: Target = ("instance", f"{module}.{base[1]}")
         elif base[0] == "call":
@@ -266,6 +269,7 @@ class ProjectGraph:
 
     # ----- building -------------------------------------------------------------------------
     def node_of(self, module: str, ref: Ref) -> Optional[tuple]:
+        """The node a value is read from (see `read_nodes` for keyed reads)."""
         kind = ref[0]
         if kind == "source":
             return ("src", module, ref[1])
@@ -275,28 +279,61 @@ class ProjectGraph:
             return ("attr", module, ref[1], ref[2])
         if kind == "return":
             return ("ret", module, ref[1])
-        if kind == "name":
+        if kind in ("name", "key"):
             target = self.resolve_name(module, ref[1], ref[2])
             if target is not None and target[0] == "var":
                 return target
         return None
 
+    def read_nodes(self, module: str, ref: Ref) -> list[tuple]:
+        """`d["k"]` of a dict filled by literal keys reads that key's field and what came in whole."""
+        node = self.node_of(module, ref)
+        if node is None:
+            return []
+        if ref[0] == "key" and node in self.keyed:
+            return [self.field(node, ref[3]), ("base",) + node[1:]]
+        return [node]
+
+    def write_node(self, module: str, ref: Ref) -> Optional[tuple]:
+        """Where an assignment puts data: a keyed dict's field, its base (whole values), or the node."""
+        node = self.node_of(module, ref)
+        if node is None:
+            return None
+        if ref[0] == "key":
+            return self.field(node, ref[3])
+        return self.base_of(node)
+
+    def base_of(self, node: tuple) -> tuple:
+        return ("base",) + node[1:] if node in self.keyed else node
+
+    def field(self, variable: tuple, key: str) -> tuple:
+        node = ("field",) + variable[1:] + (key,)
+        if node not in self.graph:
+            self.graph.add_edge(node, variable, step=None)  # the whole dict holds each field
+        return node
+
     def add_flow_edges(self, module: str, refs: Iterable[Ref], target: tuple, step: Optional[Location],
                        **attributes) -> None:
         for ref in refs:
-            node = self.node_of(module, ref)
-            if node is not None and node != target:
-                self.graph.add_edge(node, target, step=step, **attributes)
+            for node in self.read_nodes(module, ref):
+                if node != target:
+                    self.graph.add_edge(node, target, step=step, **attributes)
 
     def location(self, facts: ModuleFacts, span: Span, label: str) -> Location:
         return Location(facts.path, span.line, span.column, label, span.end_line, span.end_column)
 
     def build(self) -> "ProjectGraph":
         for module, facts in self.modules.items():
+            for scope, name in facts.keyed:
+                variable = self.resolve_name(module, scope, name)
+                if variable is not None and variable[0] == "var":
+                    self.keyed.add(variable)
+                    self.graph.add_edge(("base",) + variable[1:], variable, step=None)
+        for module, facts in self.modules.items():
             for index, source in enumerate(facts.sources):
                 self.graph.add_node(("src", module, index))
             for assignment in facts.assignments + facts.returns:
-                target = self.node_of(module, assignment.target)
+                target = self.write_node(module, assignment.target)
                 if target is not None:
                     self.add_flow_edges(module, assignment.refs, target,
                                         self.location(facts, assignment.span, assignment.label))
@@ -310,6 +347,9 @@ class ProjectGraph:
         self.call_sites[(module, index)] = site
         step = self.location(facts, call.span, call.label + "(...)")
         result = ("call", module, index)
+        if call.callee.base is not None and call.callee.base[0] == "mapping":
+            self.add_sink(site, "storage", CallRule(call.label), None, step)  # request.session[...] = value
+            return
         custom = self.custom_sink(site)
         if custom is not None:
             self.add_sink(site, "third_party", CallRule(site.name or call.label), custom, step)
@@ -322,8 +362,16 @@ class ProjectGraph:
         if matches:
             self.add_sink(site, matches[0].kind, matches[0].rule, matches[0].recipient, step)
             return
-        if name in self.catalog.ends_flow:
+        method = name.rpartition(".")[2] if call.callee.attributes else ""
+        if name in self.catalog.ends_flow or method in self.catalog.ends_flow_methods:
             return
+        if method in self.catalog.fills_receiver and call.callee.base is not None:
+            base, attributes = call.callee.base, call.callee.attributes
+            container = (self.write_node(module, base) if len(attributes) == 1 else
+                         ("attr", module, base[1], attributes[0]) if base[0] == "self" and len(attributes) == 2
+                         else None)
+            if container is not None:  # batch.append(item): the item is now inside batch
+                self.add_flow_edges(module, [r for arg in call.arguments for r in arg.refs], container, step)
         transform = "pseudonymize" if name in self.catalog.pseudonymizes else ""
         refs = [r for arg in call.arguments for r in arg.refs] + list(call.receiver)
         self.add_flow_edges(module, refs, result, step, transform=transform)
@@ -366,8 +414,8 @@ class ProjectGraph:
                 targets = [positional[position]] if position < len(positional) else ([star] if star else [])
                 position += 1
             for parameter in targets:
-                self.add_flow_edges(site.module, argument.refs, ("var", fmodule, fscope, parameter.name), step,
-                                    enter=callsite)
+                self.add_flow_edges(site.module, argument.refs, self.base_of(("var", fmodule, fscope, parameter.name)),
+                                    step, enter=callsite)
         self.graph.add_edge(("ret", fmodule, fscope), ("call", site.module, site.index), step=None, exit=callsite)
 
     def custom_sink(self, site: CallSite) -> Optional[Recipient]:
