@@ -75,3 +75,13 @@ def test_fastapi_cookie_and_header_parameters_are_sources(tmp_path):
             '    requests.post("https://t.example/e", json={"s": sid, "ua": user_agent, "p": page})\n')
     assert rows(tmp_path, code) == [("PL201", "app.py", 5, "user.device", "t.example"),
                                     ("PL201", "app.py", 5, "user.device.cookie_id", "t.example")]
+
+
+def test_lambda_callbacks_and_default_argument_clients(tmp_path):
+    code = ('from twilio.rest import Client\n\nTWILIO = Client("sid", "token")\n\n'
+            'def send_sms(phone, text, sms_client=TWILIO):\n'
+            '    return sms_client.messages.create(to=phone, body=text)\n\n'
+            'def open_ticket(request, on_commit):\n'
+            '    phone = request.POST["phone"]\n'
+            '    on_commit(lambda: send_sms(phone, "opened"))\n')
+    assert rows(tmp_path, code) == [("PL201", "app.py", 6, "user.contact.phone_number", "twilio")]

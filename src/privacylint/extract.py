@@ -124,9 +124,14 @@ class FactsWalker:
             self.refs(decorator.decorator)
         params = node.params
         request_values: list[tuple[str, Ref]] = []
+        default_bindings: list[tuple[str, Ref]] = []  # `sms_client=TWILIO`: the default's client
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if param.default is not None:
-                self.refs(param.default)
+                default_refs = self.refs(param.default)
+                if isinstance(param.default, cst.Call) and refs_first_call(default_refs) is not None:
+                    default_bindings.append((param.name.value, refs_first_call(default_refs)))
+                elif isinstance(param.default, (cst.Name, cst.Attribute)):
+                    default_bindings.append((param.name.value, ("alias", self.callee_of(param.default))))
                 source = self.request_parameter(param)
                 if source is not None:
                     request_values.append((param.name.value, source))
@@ -147,6 +152,8 @@ class FactsWalker:
         self.class_stack.append(None)
         for param in parameters:
             self.bind(param.name)
+        for param_name, binding in default_bindings:
+            self.facts.bindings.setdefault((self.scope, param_name), binding)
         for param_name, source in request_values:
             self.record(("name", self.scope, param_name), [source], node, f"{param_name} (request parameter)")
         self.walk_suite(node.body)
@@ -315,6 +322,8 @@ class FactsWalker:
             self.record(("name", self.scope, name), refs, node, label)
             if value is not None:
                 single = _unwrap(value)
+                if isinstance(single, cst.BooleanOperation) and isinstance(single.right, cst.Call):
+                    single = single.right  # client = client or SendGridAPIClient(...)
                 if isinstance(single, cst.Call) and refs_first_call(refs) is not None:
                     self.facts.bindings.setdefault((self.scope, name), refs_first_call(refs))
                 elif isinstance(single, (cst.Name, cst.Attribute)):
@@ -458,6 +467,12 @@ class FactsWalker:
         if isinstance(node, cst.StarredElement):
             return self.refs(node.value)
         if isinstance(node, cst.Lambda):
+            # The body runs later, with the enclosing scope's names: its calls are recorded here
+            # (a callback `lambda: notify(email)` sends email). Its own parameters carry nothing known.
+            for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+                if param.default is not None:
+                    self.refs(param.default)
+            self.refs(node.body)
             return []
         if isinstance(node, cst.Slice):
             return []
