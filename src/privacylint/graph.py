@@ -57,6 +57,7 @@ class ProjectGraph:
         self.call_sites: dict[tuple[str, int], CallSite] = {}
         self._callee_cache: dict[tuple[str, int], tuple[Target, list]] = {}
         self._names: dict[tuple[str, str, str], Optional[Target]] = {}
+        self._edges = 0
         self.keyed: set[tuple] = set()  # variables holding dicts filled by literal keys
         self.functions: dict[str, tuple[str, str]] = {}  # qualname -> (module, scope)
         self.classes: dict[str, tuple[str, str]] = {}    # qualname -> (module, class path)
@@ -309,15 +310,20 @@ class ProjectGraph:
     def field(self, variable: tuple, key: str) -> tuple:
         node = ("field",) + variable[1:] + (key,)
         if node not in self.graph:
-            self.graph.add_edge(node, variable, step=None)  # the whole dict holds each field
+            self.edge(node, variable, step=None)  # the whole dict holds each field
         return node
+
+    def edge(self, source: tuple, target: tuple, **attributes) -> None:
+        """An explicit key skips networkx's search for a free one (a third of the build time)."""
+        self._edges += 1
+        self.graph.add_edge(source, target, key=self._edges, **attributes)
 
     def add_flow_edges(self, module: str, refs: Iterable[Ref], target: tuple, step: Optional[Location],
                        **attributes) -> None:
         for ref in refs:
             for node in self.read_nodes(module, ref):
                 if node != target:
-                    self.graph.add_edge(node, target, step=step, **attributes)
+                    self.edge(node, target, step=step, **attributes)
 
     def location(self, facts: ModuleFacts, span: Span, label: str) -> Location:
         return Location(facts.path, span.line, span.column, label, span.end_line, span.end_column)
@@ -328,7 +334,7 @@ class ProjectGraph:
                 variable = self.resolve_name(module, scope, name)
                 if variable is not None and variable[0] == "var":
                     self.keyed.add(variable)
-                    self.graph.add_edge(("base",) + variable[1:], variable, step=None)
+                    self.edge(("base",) + variable[1:], variable, step=None)
         for module, facts in self.modules.items():
             for index, source in enumerate(facts.sources):
                 self.graph.add_node(("src", module, index))
@@ -416,7 +422,7 @@ class ProjectGraph:
             for parameter in targets:
                 self.add_flow_edges(site.module, argument.refs, self.base_of(("var", fmodule, fscope, parameter.name)),
                                     step, enter=callsite)
-        self.graph.add_edge(("ret", fmodule, fscope), ("call", site.module, site.index), step=None, exit=callsite)
+        self.edge(("ret", fmodule, fscope), ("call", site.module, site.index), step=None, exit=callsite)
 
     def custom_sink(self, site: CallSite) -> Optional[Recipient]:
         """Manifest `calls:` and `modules:` make calls sinks, project functions included."""
