@@ -12,6 +12,14 @@ import pytest
 from privacylint.api import Options, check
 
 REPO = Path(__file__).resolve().parents[1]
+# A small shop with one PL202 (stripe gets an email) and one PL402 (the email is logged).
+SHOP_MANIFEST = ("version: 1\ncollects: [user.contact]\nrecipients:\n  stripe: {data: [user.financial]}\n"
+                 "security: {logs: no-personal-data}\n")
+SHOP_VIEWS = ('import logging\nimport stripe\n\nlogger = logging.getLogger(__name__)\n\n\n'
+              'def signup(request):\n'
+              '    email = request.POST["email"]\n'
+              '    stripe.Customer.create(email=email)\n'
+              '    logger.info("new user %s", email)\n')
 FIXTURES = REPO / "fixtures"
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import privacylint as privacylint_package
-from conftest import FIXTURES, REPO, run_check, write_project
+from conftest import FIXTURES, REPO, SHOP_MANIFEST as MANIFEST, SHOP_VIEWS as VIEWS, run_check, write_project
 from privacylint import __version__
 from privacylint.checks import CHECKS, UNPARSABLE
 from privacylint.model import Location, Report
@@ -25,13 +25,6 @@ from privacylint.report.json_format import as_dict
 from privacylint.report.sarif import sarif_log
 
 SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-MANIFEST = ("version: 1\ncollects: [user.contact]\nrecipients:\n  stripe: {data: [user.financial]}\n"
-            "security: {logs: no-personal-data}\n")
-VIEWS = ('import logging\nimport stripe\n\nlogger = logging.getLogger(__name__)\n\n\n'
-         'def signup(request):\n'
-         '    email = request.POST["email"]\n'
-         '    stripe.Customer.create(email=email)\n'
-         '    logger.info("new user %s", email)\n')
 PL202 = "user.contact.email reaches stripe (US), declared only for user.financial"
 PL402 = "user.contact.email is written to a log by logging.getLogger().info"
 

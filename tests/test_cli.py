@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import finding_rows, run_check, run_cli, write_project
+from conftest import SHOP_MANIFEST as MANIFEST, SHOP_VIEWS as VIEWS, finding_rows, run_check, run_cli, write_project
 from privacylint import __version__
 
-MANIFEST = ("version: 1\ncollects: [user.contact]\nrecipients:\n  stripe: {data: [user.financial]}\n"
-            "security: {logs: no-personal-data}\n")
-VIEWS = ('import logging\nimport stripe\n\nlogger = logging.getLogger(__name__)\n\n\n'
-         'def signup(request):\n'
-         '    email = request.POST["email"]\n'
-         '    stripe.Customer.create(email=email)\n'
-         '    logger.info("new user %s", email)\n')
 
 
 def make(tmp_path, views=VIEWS, **extra):
