@@ -6,7 +6,6 @@ import ast
 import hashlib
 import io
 import os
-import sys
 import time
 import tokenize
 from concurrent.futures import ProcessPoolExecutor
@@ -19,7 +18,8 @@ from privacylint.cache import CACHE_FOLDER, FactsCache
 from privacylint.catalog import Catalog, load_catalog
 from privacylint.checks import CHECKS, CheckContext, suppression_for
 from privacylint.config import Config, load_config
-from privacylint.discovery import ProjectFile, discover, find_root, named_files, project_file, select_files
+from privacylint.discovery import (ProjectFile, discover, find_root, named_files, project_file, relative_path,
+                                   select_files)
 from privacylint.errors import PrivacylintError
 from privacylint.facts import ModuleFacts
 from privacylint.manifest import Manifest, empty_manifest, load_manifest
@@ -62,7 +62,7 @@ def open_project(options: Options) -> Project:
     manifest_path = options.manifest or (root / config.manifest if config.manifest else root / "privacy.yaml")
     digest = ""
     if manifest_path.is_file():
-        relative = _relative(manifest_path, root)
+        relative = relative_path(manifest_path.resolve(), root)
         text = manifest_path.read_text(encoding="utf-8")
         manifest = load_manifest(text, relative, catalog)
         digest = hashlib.sha256(f"{relative}\0{text}".encode()).hexdigest()
@@ -324,14 +324,3 @@ def with_fingerprints(findings: list[Finding]) -> list[Finding]:
         digest = hashlib.sha256("\0".join(map(str, base + (counts[base],))).encode()).hexdigest()[:20]
         result.append(replace(finding, fingerprint=digest))
     return result
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def read_stdin() -> str:
-    return sys.stdin.read()

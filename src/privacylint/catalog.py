@@ -264,7 +264,7 @@ def load_catalog(directory: Optional[Path] = None, cache_folder: Optional[Path] 
         if loader is None:
             raise node.error(f"unknown rules file '{name}'", "expected one of: " + ", ".join(_LOADERS))
         loader(catalog, node)
-    _validate_references(catalog, loaded)
+    _validate_references(catalog)
     catalog.index_calls()
     if cached_path is not None:
         store_pickle(cached_path, catalog)
@@ -440,7 +440,7 @@ def _argument_source(node: Node) -> ArgumentSource:
     )
 
 
-def _validate_references(catalog: Catalog, loaded: dict[str, Node]) -> None:
+def _validate_references(catalog: Catalog) -> None:
     """Every recipient names a known kind, country and purposes; every category has its parent."""
     for key in catalog.categories:
         parent = key.rpartition(".")[0]

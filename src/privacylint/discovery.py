@@ -44,20 +44,20 @@ def discover(root: Path, excludes: Iterable[str] = ()) -> tuple[list[ProjectFile
     ignores = GitIgnores(root)
 
     def on_error(error: OSError) -> None:
-        problems.append((_relative(Path(error.filename), root), error.strerror or str(error)))
+        problems.append((relative_path(Path(error.filename), root), error.strerror or str(error)))
 
     for folder, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
         folder_path = Path(folder)
         ignores.enter(folder_path, problems)
         dirnames[:] = sorted(d for d in dirnames
-                             if not _excluded(d, _relative(folder_path / d, root), patterns)
+                             if not _excluded(d, relative_path(folder_path / d, root), patterns)
                              and not (folder_path / d / "pyvenv.cfg").exists()
                              and not ignores.ignored(folder_path / d, is_dir=True))
         for name in sorted(filenames):
             if not name.endswith(".py"):
                 continue
             path = folder_path / name
-            relative = _relative(path, root)
+            relative = relative_path(path, root)
             if _excluded(name, relative, patterns) or ignores.ignored(path, is_dir=False):
                 continue
             try:
@@ -104,7 +104,7 @@ class GitIgnores:
 
 
 def project_file(path: Path, root: Path) -> ProjectFile:
-    return ProjectFile(path=path, relative=_relative(path, root), module=module_name(path, root),
+    return ProjectFile(path=path, relative=relative_path(path, root), module=module_name(path, root),
                        is_package=path.name == "__init__.py")
 
 
@@ -127,7 +127,7 @@ def module_name(path: Path, root: Path) -> str:
     return ".".join(names)
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative_path(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -167,5 +167,5 @@ def select_files(files: list[ProjectFile], paths: Optional[list[Path]], root: Pa
             if f.path == given or given in f.path.parents:
                 chosen.add(f.relative)
         if given.is_file() and not given.name.endswith(".py"):
-            chosen.add(_relative(given, root))
+            chosen.add(relative_path(given, root))
     return chosen

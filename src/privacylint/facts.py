@@ -7,7 +7,7 @@ run never loads LibCST.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Sequence, Union
+from typing import Optional, Union
 
 from privacylint.positions_model import Span
 

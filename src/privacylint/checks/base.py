@@ -27,7 +27,6 @@ class CheckContext:
     flows: list[Flow]
     source_reads: list[SourceRead]
     sdk_uses: list[SdkUse]
-    manifest_path: Optional[str] = None
     allowed: Optional[frozenset] = field(default=None)
     # for checks that judge the other checks' results (phase "findings"):
     findings: list[Finding] = field(default_factory=list)
