@@ -1,10 +1,13 @@
 """Scan the running Python's standard library and every installed site-package (issue 8).
 
-    python benchmarks/scan_everything.py [--jobs 2]
+    python benchmarks/scan_everything.py [--jobs 2] [--only stdlib|site-packages]
 
-Each root is copied to a temporary folder (so that it is a project of its own) and checked with `--exit-zero --format json --no-cache` in its own process. Prints, per
-root, the files, the PL901 errors (grouped by reason), the seconds and the peak memory, and fails
-loudly if any run exits with 2 or prints a traceback.
+Each root is copied to a temporary folder (so that it is a project of its own) and checked with
+`--exit-zero --format json --no-cache` in its own process. Prints, per root, every file that gives
+PL901 under its reason (cannot read, cannot decode, cannot parse, LibCST cannot parse what CPython
+accepts, nested too deeply, internal error), then one JSON line: the files, lines, errors per
+reason, findings, seconds and peak memory (the largest process's resident set). Fails loudly if a
+run exits with 2 or prints a traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +23,24 @@ import sysconfig
 import tempfile
 import time
 from pathlib import Path
+
+
+# PL901 messages start with one of these (api.facts_for); anything else is a new reason, shown as is.
+REASONS = {
+    "cannot read": "cannot read",
+    "cannot decode": "cannot decode",
+    "cannot parse": "cannot parse (CPython refuses it too)",
+    "cannot parse (LibCST)": "LibCST cannot parse what CPython accepts",
+    "cannot analyse: expressions are nested too deeply": "nested too deeply",
+    "cannot analyse: out of memory": "out of memory",
+    "internal error while analysing": "internal error (a privacylint bug)",
+}
+
+
+def reason_of(message: str) -> str:
+    """The longest known prefix of the message names its reason."""
+    known = [prefix for prefix in REASONS if message.startswith(prefix)]
+    return REASONS[max(known, key=len)] if known else message.split(":")[0]
 
 
 def scan(original: Path, jobs: int) -> dict:
@@ -39,20 +60,36 @@ def scan(original: Path, jobs: int) -> dict:
     if result.returncode != 0 or "Traceback" in result.stderr:
         raise SystemExit(f"{root}: exit {result.returncode}\n{result.stderr[-3000:]}")
     data = json.loads(result.stdout)
-    reasons = collections.Counter(e["message"].split(":")[0] for e in data["errors"])
+    by_reason: dict[str, list[dict]] = collections.defaultdict(list)
+    for error in data["errors"]:
+        by_reason[reason_of(error["message"])].append(error)
     return {"files": data["stats"]["files"], "lines": data["stats"]["lines"], "errors": len(data["errors"]),
-            "reasons": dict(reasons), "seconds": round(seconds, 1), "peak_mib": round(max(peak, before) / 1024),
-            "findings": len(data["findings"])}
+            "reasons": {reason: len(errors) for reason, errors in sorted(by_reason.items())},
+            "seconds": round(seconds, 1), "peak_mib": round(max(peak, before) / 1024),
+            "findings": len(data["findings"]), "by_reason": by_reason}
+
+
+def print_errors(by_reason: dict[str, list[dict]]) -> None:
+    for reason, errors in sorted(by_reason.items()):
+        print(f"  {reason} ({len(errors)}):")
+        for error in sorted(errors, key=lambda e: e["path"]):
+            print(f"    {error['path']}:{error['line']}: {error['message']}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", choices=["stdlib", "site-packages"], help="scan one root instead of both")
     args = parser.parse_args()
     paths = sysconfig.get_paths()
-    roots = [Path(paths["stdlib"]), Path(paths["purelib"])]
-    for root in roots:
-        print(root, json.dumps(scan(root, args.jobs)), flush=True)
+    roots = {"stdlib": Path(paths["stdlib"]), "site-packages": Path(paths["purelib"])}
+    for name, root in roots.items():
+        if args.only not in (None, name):
+            continue
+        summary = scan(root, args.jobs)
+        print(root)
+        print_errors(summary.pop("by_reason"))
+        print(json.dumps(summary), flush=True)
 
 
 if __name__ == "__main__":

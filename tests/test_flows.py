@@ -85,3 +85,60 @@ def test_lambda_callbacks_and_default_argument_clients(tmp_path):
             '    phone = request.POST["phone"]\n'
             '    on_commit(lambda: send_sms(phone, "opened"))\n')
     assert rows(tmp_path, code) == [("PL201", "app.py", 6, "user.contact.phone_number", "twilio")]
+
+
+def test_unpacking_a_returned_tuple_gives_each_name_its_own_element(tmp_path):
+    code = ('import requests\n\n'
+            'def normalise(email, phone):\n    return email.strip(), phone.replace(" ", "")\n\n'
+            'def swap(a, b):\n    return b, a\n\n'
+            'def signup(request):\n'
+            '    email, phone = normalise(request.POST["email"], request.POST["phone"])\n'
+            '    requests.post("https://a.example/x", json={"e": email})\n'
+            '    requests.post("https://b.example/x", json={"p": phone})\n'
+            '    first, second = swap(request.POST["email"], "gold")\n'
+            '    requests.post("https://c.example/x", json={"f": first})\n'
+            '    pair = normalise("x", request.POST["phone"])\n'
+            '    requests.post("https://d.example/x", json={"p": pair})\n')
+    assert rows(tmp_path, code) == [("PL201", "app.py", 11, "user.contact.email", "a.example"),
+                                    ("PL201", "app.py", 12, "user.contact.phone_number", "b.example"),
+                                    ("PL201", "app.py", 16, "user.contact.phone_number", "d.example")]
+
+
+def test_returned_elements_go_back_only_to_their_own_caller(tmp_path):
+    code = ('import requests\n\n'
+            'def split(a, b):\n    return a, b\n\n'
+            'def one(request):\n'
+            '    left, right = split(request.POST["email"], "x")\n'
+            '    requests.post("https://a.example/x", json={"r": right})\n\n'
+            'def two(request):\n'
+            '    left, right = split("y", request.POST["phone"])\n'
+            '    requests.post("https://b.example/x", json={"l": left})\n'
+            '    requests.post("https://c.example/x", json={"r": right})\n')
+    assert rows(tmp_path, code) == [("PL201", "app.py", 13, "user.contact.phone_number", "c.example")]
+
+
+def test_unpacking_literals_and_unknown_calls(tmp_path):
+    code = ('import requests\nfrom somelib import split_name\n\n'
+            'def view(request):\n'
+            '    email, plan = request.POST["email"], "gold"\n'
+            '    requests.post("https://a.example/x", json={"p": plan})\n'
+            '    first, last = split_name(request.POST["email"])\n'
+            '    requests.post("https://b.example/x", json={"l": last})\n')
+    assert rows(tmp_path, code) == [("PL201", "app.py", 8, "user.contact.email", "b.example")]
+
+
+def test_redaction_helpers_of_the_rules_and_the_manifest_end_the_flow(tmp_path):
+    privacy = ('import re\n\n'
+               'def redact(text):\n    return re.sub(r"\\S+@\\S+", "[email]", text)\n\n'
+               'class Scrubber:\n    def clean(self, text):\n        return text.replace("@", "")\n\n'
+               'def keep(text):\n    return text\n')
+    code = ('import requests\nimport scrubadub\nfrom myapp.privacy import Scrubber, keep, redact\n\n'
+            'def report(request):\n'
+            '    email = request.POST["email"]\n'
+            '    requests.post("https://a.example/x", json={"m": redact(f"contact {email}")})\n'
+            '    requests.post("https://b.example/x", json={"m": Scrubber().clean(email)})\n'
+            '    requests.post("https://c.example/x", json={"m": scrubadub.clean(email)})\n'
+            '    requests.post("https://d.example/x", json={"m": keep(email)})\n')
+    write_project(tmp_path, {"privacy.yaml": MANIFEST + "sanitizers: [myapp.privacy.redact, myapp.*.Scrubber.clean]\n",
+                             "app.py": code, "myapp/__init__.py": "", "myapp/privacy.py": privacy})
+    assert finding_rows(run_check(tmp_path)) == [("PL201", "app.py", 10, "user.contact.email", "d.example")]

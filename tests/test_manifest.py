@@ -97,3 +97,26 @@ def test_invalid_toml_is_an_error(tmp_path):
     result = run_cli("check", str(tmp_path))
     assert result.returncode == 2
     assert "pyproject.toml:1:" in result.stderr and "invalid TOML" in result.stderr
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("version: 1\nsanitizers: [myapp.privacy.redact, 'myapp.privacy redact']\n",
+     "privacy.yaml:2:36: 'myapp.privacy redact' is not a qualified function name; write it as imported, "
+     "e.g. myapp.privacy.redact or myapp.privacy.Redactor().redact"),
+    ("version: 1\nsanitizers:\n  - '*.*'\n", "privacy.yaml:3:5: '*.*' would end every flow; name the redaction "
+     "function itself"),
+    ("version: 1\nsanitizers:\n  - myapp.redact\n  - myapp.redact\n",
+     "privacy.yaml:4:5: sanitizer 'myapp.redact' is listed twice"),
+    ("version: 1\nsanitizers: {redact: myapp.redact}\n", "privacy.yaml:2:13: sanitizers must be a list, not a mapping"),
+    ("version: 1\nsanitizers: [3]\n", "privacy.yaml:2:14: each item of sanitizers must be a string, not a number"),
+    ("version: 1\nsanitisers: [myapp.redact]\n",
+     "privacy.yaml:2:1: unknown key 'sanitisers' in the manifest; did you mean 'sanitizers'?"),
+])
+def test_sanitizers_are_qualified_names(text, expected):
+    assert error_of(text) == expected
+
+
+def test_sanitizers_are_kept_in_order():
+    manifest = load_manifest("version: 1\nsanitizers: [myapp.privacy.redact, 'myapp.*.Scrubber().clean']\n",
+                             "privacy.yaml", CATALOG)
+    assert manifest.sanitizers == ("myapp.privacy.redact", "myapp.*.Scrubber().clean")

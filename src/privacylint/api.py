@@ -23,7 +23,7 @@ from privacylint.discovery import (ProjectFile, discover, find_root, named_files
 from privacylint.errors import PrivacylintError
 from privacylint.facts import ModuleFacts
 from privacylint.manifest import Manifest, empty_manifest, load_manifest
-from privacylint.model import FileError, Finding, Flow, Report, SdkUse, SourceRead
+from privacylint.model import FileError, Finding, Flow, Report, SdkUse, SourceRead, UnresolvedCall
 
 Progress = Callable[[int, int], None]   # (files parsed, files to parse), for a progress bar
 ALL_CODES = tuple(check.code for check in CHECKS) + ("PL901",)
@@ -57,7 +57,8 @@ def open_project(options: Options) -> Project:
         raise PrivacylintError(f"{start}: no such file or directory")
     root = find_root(start if start.exists() else Path.cwd())
     config = load_config(root)
-    catalog = load_catalog(cache_folder=root / CACHE_FOLDER if options.use_cache else None)
+    catalog = load_catalog(cache_folder=root / CACHE_FOLDER if options.use_cache else None,
+                           extend=config.extend_rules)
     notes: list[str] = []
     manifest_path = options.manifest or (root / config.manifest if config.manifest else root / "privacy.yaml")
     digest = ""
@@ -94,7 +95,9 @@ def check(options: Options, project: Optional[Project] = None,
     sources, read_errors = read_sources(files, cache, overrides)
     analysis = analyse(sources, project, cache, options.jobs, progress)
     report.errors += read_errors + analysis.errors
-    flows = analysis.flows
+    # Personal data reaching a call picked at run time is said in stats, not reported as a flow.
+    flows = [flow for flow in analysis.flows if flow.sink.kind != "unresolved"]
+    unresolved = [flow for flow in analysis.flows if flow.sink.kind == "unresolved"]
     context = CheckContext(project.manifest, project.catalog, flows, analysis.source_reads, analysis.sdk_uses,
                            suppressions=analysis.suppressions, selected=frozenset(selected_codes),
                            all_codes=frozenset(ALL_CODES))
@@ -114,6 +117,7 @@ def check(options: Options, project: Optional[Project] = None,
     if wanted is not None:
         findings = [f for f in findings if touches(f, wanted)]
         flows = [f for f in flows if flow_touches(f, wanted)]
+        unresolved = [f for f in unresolved if flow_touches(f, wanted)]
         report.errors = [e for e in report.errors if e.path in wanted]
     if "PL901" not in selected_codes:
         report.errors = []
@@ -127,6 +131,9 @@ def check(options: Options, project: Optional[Project] = None,
     report.stats.files = len(files)
     report.stats.lines = analysis.lines
     report.stats.cached_files = analysis.cached_files
+    report.stats.unresolved_call_sites = sorted({UnresolvedCall(f.sink.location.path, f.sink.location.line,
+                                                                f.sink.unresolved) for f in unresolved},
+                                                key=lambda u: (u.path, u.line, u.reason))
     report.stats.seconds = round(time.perf_counter() - started, 3)
     return report, project
 
@@ -177,50 +184,83 @@ def read_sources(files: list[ProjectFile], cache: FactsCache, overrides: dict[st
 
 def analyse(sources: list[SourceFile], project: Project, cache: FactsCache, jobs: Optional[int],
             progress: Optional[Progress]) -> Analysis:
-    """Facts (cached per file) -> graph -> flows; the result is cached for the whole project."""
+    """Facts (cached per file) -> module graphs -> flows, reusing the last run's work for whatever
+    a change cannot affect (see incremental.py); the result is cached for the whole project."""
     project_key = cache.project_key([s.key for s in sources], project.manifest_digest)
-    found = cache.get_analysis(project_key)
+    found = cache.get_entry(project_key)
     if isinstance(found, Analysis):
         found.cached_files = len(sources)
         return found
-    from privacylint.graph import ProjectGraph  # networkx is loaded only when the graph is rebuilt
+    from privacylint.incremental import STATE_KEY, ProjectState, state_salt, update  # loads networkx
 
-    modules, errors, cached = collect_facts(sources, project.catalog, cache, jobs, progress)
-    graph = ProjectGraph(modules, project.catalog, project.manifest).build()
-    analysis = Analysis(graph.flows(), graph.source_reads(), graph.sdk_uses(),
-                        {facts.path: facts.suppressions for facts in modules.values()}, errors,
-                        sum(m.lines for m in modules.values()), cached)
-    cache.put_analysis(project_key, analysis)
+    chosen: dict[str, SourceFile] = {}
+    for source in sources:
+        chosen.setdefault(source.file.module, source)
+    salt = state_salt(cache.analysis_salt, project.manifest_digest, list(chosen))
+    previous = cache.get_entry(STATE_KEY)
+    if not isinstance(previous, ProjectState) or previous.salt != salt:
+        previous = ProjectState(salt)
+    known = {module: summary.facts_key for module, summary in previous.modules.items()}
+    known.update({module: key for module, (key, _) in previous.errors.items()})
+    needed = [source for module, source in chosen.items() if known.get(module) != source.key]
+    fresh, new_errors = collect_facts(needed, project.catalog, cache, jobs, progress)
+    keys, errors = {}, {}
+    for module, source in chosen.items():
+        if module in new_errors:
+            errors[module] = (source.key, new_errors[module])
+        elif module in fresh or module in previous.modules:
+            keys[module] = source.key
+        else:
+            errors[module] = previous.errors[module]
+
+    def load_facts(module: str) -> ModuleFacts:
+        facts = cache.get(keys[module])
+        if not isinstance(facts, ModuleFacts):  # the entry was evicted: the same content gives the same facts
+            facts = facts_for(chosen[module].file, chosen[module].content, project.catalog)
+        if not isinstance(facts, ModuleFacts):
+            raise PrivacylintError(f"{chosen[module].file.relative}: facts could not be rebuilt: {facts.message}")
+        return facts
+
+    outcome = update(previous, salt, keys, fresh, errors, load_facts, cache.get_entry, project.catalog,
+                     project.manifest)
+    for module_graph in outcome.graphs.values():
+        cache.put_entry(outcome.state.modules[module_graph.module].graph_key, module_graph)
+    cache.put_entry(STATE_KEY, outcome.state)
+    summaries = [outcome.state.modules[m] for m in chosen if m in outcome.state.modules]
+    analysis = Analysis(outcome.flows, [read for s in summaries for read in s.source_reads],
+                        [use for s in summaries for use in s.sdk_uses], {s.path: s.suppressions for s in summaries},
+                        [errors[m][1] for m in chosen if m in errors], sum(s.lines for s in summaries),
+                        len(sources) - len(needed))
+    cache.put_entry(project_key, analysis)
     return analysis
 
 
 def collect_facts(sources: list[SourceFile], catalog: Catalog, cache: FactsCache, jobs: Optional[int],
-                  progress: Optional[Progress] = None) -> tuple[dict[str, ModuleFacts], list[FileError], int]:
+                  progress: Optional[Progress] = None) -> tuple[dict[str, ModuleFacts], dict[str, FileError]]:
+    """Facts of each module (from the cache, else parsed, in a process pool when there are many),
+    or the PL901 error saying why it has none. Errors are cached too: a broken file is parsed once."""
     modules: dict[str, ModuleFacts] = {}
-    errors: list[FileError] = []
+    errors: dict[str, FileError] = {}
     misses: list[SourceFile] = []
-    cached = 0
     for source in sources:
-        facts = cache.get(source.key)
-        if facts is not None:
-            modules.setdefault(source.file.module, facts)
-            cached += 1
+        found = cache.get(source.key)
+        if isinstance(found, ModuleFacts):
+            modules[source.file.module] = found
+        elif isinstance(found, FileError):
+            errors[source.file.module] = found
         else:
             misses.append(source)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers > 1 and len(misses) >= 8:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog,)) as pool:
             results = pool.map(_facts_in_worker, [(m.file, m.content) for m in misses], chunksize=4)
             outcomes = list(reporting(results, len(misses), progress))
     else:
         outcomes = list(reporting((facts_for(m.file, m.content, catalog) for m in misses), len(misses), progress))
     for miss, outcome in zip(misses, outcomes):
-        if isinstance(outcome, FileError):
-            errors.append(outcome)
-            continue
-        modules.setdefault(miss.file.module, outcome)
+        (errors if isinstance(outcome, FileError) else modules)[miss.file.module] = outcome
         cache.put(miss.key, outcome)
-    return modules, errors, cached
+    return modules, errors
 
 
 def reporting(outcomes: Iterable, total: int, progress: Optional[Progress]) -> Iterator:
@@ -234,9 +274,10 @@ def reporting(outcomes: Iterable, total: int, progress: Optional[Progress]) -> I
 _WORKER_CATALOG: Optional[Catalog] = None
 
 
-def _init_worker() -> None:
+def _init_worker(catalog: Catalog) -> None:
+    """Workers get the parent's catalog: it may hold the user's rules (extend-rules)."""
     global _WORKER_CATALOG
-    _WORKER_CATALOG = load_catalog()
+    _WORKER_CATALOG = catalog
 
 
 def _facts_in_worker(item: tuple[ProjectFile, bytes]):

@@ -8,10 +8,11 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 from privacylint import __version__
 from privacylint.facts import ModuleFacts
+from privacylint.model import FileError
 
 CACHE_FOLDER = ".privacylint_cache"
 CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -24,7 +25,8 @@ class FactsCache:
 
     def __init__(self, root: Path, rules_digest: str, enabled: bool = True):
         self.folder = root / CACHE_FOLDER / "facts"
-        self.salt = f"{__version__}\0{code_digest()}\0{rules_digest}".encode()
+        self.salt = f"{__version__}\0{code_digest()}\0{rules_digest}".encode()   # for facts
+        self.analysis_salt = self.salt + code_digest(ANALYSIS_CODE).encode()     # for what is built from them
         self.enabled = enabled and self._prepare(root / CACHE_FOLDER)
 
     def _prepare(self, top: Path) -> bool:
@@ -44,24 +46,26 @@ class FactsCache:
         return digest.hexdigest()
 
     def project_key(self, file_keys: list[str], manifest_digest: str) -> str:
-        digest = hashlib.sha256(self.salt + b"\0project\0" + manifest_digest.encode())
+        digest = hashlib.sha256(self.analysis_salt + b"\0project\0" + manifest_digest.encode())
         for key in sorted(file_keys):
             digest.update(key.encode())
         return "project-" + digest.hexdigest()
 
-    def get(self, key: str) -> Optional[ModuleFacts]:
-        facts = self._load(key)
-        return facts if isinstance(facts, ModuleFacts) else None
+    def get(self, key: str) -> Union[ModuleFacts, FileError, None]:
+        """A file's facts, or the PL901 error it gave, or None."""
+        found = self._load(key)
+        return found if isinstance(found, (ModuleFacts, FileError)) else None
 
-    def put(self, key: str, facts: ModuleFacts) -> None:
-        self._store(key, facts)
+    def put(self, key: str, outcome: Union[ModuleFacts, FileError]) -> None:
+        self._store(key, outcome)
 
-    def get_analysis(self, key: str):
-        """The whole project's analysis (flows, reads, SDK uses), or None; the caller checks its type."""
+    def get_entry(self, key: str):
+        """Any other value stored under a key (the project's analysis, module graphs, the incremental
+        state), or None; the caller checks its type."""
         return self._load(key)
 
-    def put_analysis(self, key: str, analysis) -> None:
-        self._store(key, analysis)
+    def put_entry(self, key: str, value) -> None:
+        self._store(key, value)
 
     def _load(self, key: str):
         return load_pickle(self.folder / key[-2:] / key) if self.enabled else None
@@ -71,11 +75,15 @@ class FactsCache:
             self.enabled = False
 
 
-def code_digest() -> str:
+FACTS_CODE = ("facts.py", "extract.py", "positions.py", "catalog.py")
+ANALYSIS_CODE = ("graph.py", "incremental.py", "manifest.py")
+
+
+def code_digest(names: tuple[str, ...] = FACTS_CODE) -> str:
     """What cached values depend on besides their inputs: the code that computes them. A release
     changes __version__ anyway; this also keeps a development checkout's cache honest."""
     digest = hashlib.sha256()
-    for name in ("facts.py", "extract.py", "positions.py", "catalog.py", "graph.py", "manifest.py"):
+    for name in names:
         digest.update((Path(__file__).parent / name).read_bytes())
     return digest.hexdigest()
 

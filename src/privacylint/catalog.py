@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Union
+from typing import Iterable, Optional, Sequence, Union
 
 from privacylint import __version__
-from privacylint.errors import PrivacylintError
+from privacylint.errors import LocatedError, PrivacylintError
 from privacylint.yamlsource import Node, Reader, did_you_mean, expect, load_yaml, string_list
 
 ArgSpec = Optional[tuple[Union[str, int], ...]]  # None: every argument
@@ -91,6 +92,7 @@ class Catalog:
     fills_receiver: frozenset[str] = frozenset()
     pseudonymizes: frozenset[str] = frozenset()
     containers: dict[str, str] = field(default_factory=dict)           # chain suffix -> category
+    field_types: dict[str, str] = field(default_factory=dict)          # type pattern -> category
     digest: str = ""
     _name_cache: dict[str, Optional[str]] = field(default_factory=dict, repr=False)
     _host_cache: dict[str, Optional[Recipient]] = field(default_factory=dict, repr=False)
@@ -118,6 +120,11 @@ class Catalog:
             if kept and kept != words:
                 found = self.name_index.get(kept)
         return found
+
+    def field_type_category(self, qualified: str) -> Optional[str]:
+        """The category a model field of this type holds (`django.db.models.EmailField`), or None."""
+        return next((category for pattern, category in self.field_types.items()
+                     if fnmatch.fnmatchcase(qualified, pattern)), None)
 
     def source_container(self, chain: str) -> Optional[str]:
         for suffix, category in self.containers.items():
@@ -187,6 +194,10 @@ class Catalog:
         return frozenset(result)
 
     # ----- building ------------------------------------------------------------------------
+    def clear_caches(self) -> None:
+        self._name_cache.clear()
+        self._host_cache.clear()
+
     def index_calls(self) -> None:
         self._exact.clear()
         self._globs_by_last.clear()
@@ -239,102 +250,193 @@ def rules_directory() -> Path:
     raise PrivacylintError(f"the rules folder is missing (looked in {packaged} and {checkout}); reinstall privacylint")
 
 
-def load_catalog(directory: Optional[Path] = None, cache_folder: Optional[Path] = None) -> Catalog:
-    """Load and validate rules/; with `cache_folder`, reuse the catalog built from identical rules."""
+def load_catalog(directory: Optional[Path] = None, cache_folder: Optional[Path] = None,
+                 extend: Sequence[Path] = ()) -> Catalog:
+    """Load and validate rules/, then merge the user's rules files (`extend-rules`) into a copy of it;
+    with `cache_folder`, reuse the catalog built from identical rules."""
     directory = directory or rules_directory()
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("recipients/*.yaml"))
-    from privacylint.cache import code_digest, load_pickle, store_pickle
-
-    digest = hashlib.sha256(f"{__version__}\0{code_digest()}".encode())
-    texts: dict[str, str] = {}
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        digest.update(path.name.encode() + b"\0" + text.encode())
-        texts[str(path.relative_to(directory))] = text
-    cached_path = cache_folder / "catalog" / digest.hexdigest() if cache_folder is not None else None
-    if cached_path is not None:
-        found = load_pickle(cached_path)
-        if isinstance(found, Catalog) and found.digest == digest.hexdigest():
-            return found
-    catalog = Catalog()
-    catalog.digest = digest.hexdigest()
-    loaded = {name: load_yaml(text, str(directory / name)) for name, text in texts.items()}
-    for name, node in loaded.items():
-        loader = _LOADERS.get(name, _load_recipients if name.startswith("recipients/") else None)
-        if loader is None:
-            raise node.error(f"unknown rules file '{name}'", "expected one of: " + ", ".join(_LOADERS))
-        loader(catalog, node)
-    _validate_references(catalog)
-    catalog.index_calls()
-    if cached_path is not None:
-        store_pickle(cached_path, catalog)
+    bundled = [(path.relative_to(directory).as_posix(), path, path.read_text(encoding="utf-8")) for path in files]
+    catalog = _build(bundled, None, cache_folder)
+    if extend:
+        catalog = _build([("", path, _read_user_rules(path)) for path in extend], catalog, cache_folder)
     return catalog
 
 
-def _load_taxonomy(catalog: Catalog, node: Node) -> None:
-    top = Reader(node, ["categories", "qualifiers", "purposes", "kinds"], "taxonomy.yaml")
-    for key, entry in top.require("categories", "taxonomy.yaml").value.items():
-        fields = Reader(entry, ["description", "names"], f"category '{key}'")
-        catalog.categories[key] = expect(fields.require("description", key), str, "description")
+# Catalogs of rules/ built in this process, by digest: the language server and the tests open many projects.
+_BUILT: dict[str, Catalog] = {}
+
+
+def _build(texts: list[tuple[str, Path, str]], base: Optional[Catalog], cache_folder: Optional[Path]) -> Catalog:
+    """The catalog of these rules files, added to a copy of `base`. `texts` holds (name in rules/, or
+    "" for a user's file; path; text). Rules files only ever name what rules/ or they themselves define."""
+    from privacylint.cache import code_digest, load_pickle, store_pickle
+
+    digest = hashlib.sha256((base.digest if base else f"{__version__}\0{code_digest()}").encode())
+    for name, path, text in texts:
+        digest.update(f"\0{name or path}\0{text}".encode())
+    key = digest.hexdigest()
+    if base is None and key in _BUILT:
+        return _BUILT[key]
+    cached_path = cache_folder / "catalog" / key if cache_folder is not None else None
+    found = load_pickle(cached_path) if cached_path is not None else None
+    if isinstance(found, Catalog) and found.digest == key:
+        catalog = found
+    else:
+        catalog = pickle.loads(pickle.dumps(base)) if base else Catalog()
+        catalog.clear_caches()  # what the base answered may change with the new rules
+        catalog.digest = key
+        sections: list[tuple[str, Node]] = []
+        for name, path, text in texts:
+            sections += _sections(name, load_yaml(text, str(path)))
+        # Section by section: a section may name what the ones before it define (a recipient's kind,
+        # a source's category), whichever file defines it.
+        for section, node in sorted(sections, key=lambda item: list(_SECTIONS).index(item[0])):
+            _SECTIONS[section](catalog, node)
+        catalog.index_calls()
+        if cached_path is not None:
+            store_pickle(cached_path, catalog)
+    if base is None:
+        _BUILT[key] = catalog
+    return catalog
+
+
+def _read_user_rules(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise LocatedError(str(path), 1, 1, f"cannot read the rules file: not UTF-8 ({exc.reason})") from None
+    except OSError as exc:
+        raise LocatedError(str(path), 1, 1, f"cannot read the rules file: {exc.strerror or exc}") from None
+
+
+def _sections(name: str, node: Node) -> list[tuple[str, Node]]:
+    """The sections of one rules file: a file of rules/ holds its own; a user's file any of USER_SECTIONS."""
+    if name == "regions.yaml":
+        return [("regions", node)]  # the whole file is the section
+    if name.startswith("recipients/"):
+        allowed: Sequence[str] = ("recipients",)
+    elif name:
+        if name not in _BUNDLED_FILES:
+            raise node.error(f"unknown rules file '{name}'", "expected one of: " +
+                             ", ".join([*_BUNDLED_FILES, "regions.yaml", "recipients/*.yaml"]))
+        allowed = _BUNDLED_FILES[name]
+    else:
+        allowed = USER_SECTIONS
+    top = Reader(node, allowed, name or "a rules file")
+    return [(key, top.get(key)) for key in allowed if top.has(key)]
+
+
+def _load_categories(catalog: Catalog, node: Node) -> None:
+    """New keys need a description and a parent; a key the catalog has can only be given more names."""
+    new: list[str] = []
+    for key, entry in expect(node, dict, "categories").items():
+        what = f"category '{key}'"
+        if entry.value is None:
+            entry = Node({}, node.keys[key].line, node.keys[key].column, node.path)
+        fields = Reader(entry, ["description", "names"], what)
+        if key in catalog.categories:
+            if fields.has("description"):
+                raise fields.key_node("description").error(f"{what} is already in the catalog",
+                                                            "only `names` can be added to it")
+        else:
+            catalog.categories[key] = expect(fields.require("description", what), str, "description")
+            new.append(key)
         for name_node in string_list(fields.get("names") or Node([], entry.line, entry.column, entry.path), "names"):
             words = split_words(name_node.value)
             other = catalog.name_index.get(words)
             if other is not None and other != key:
                 raise name_node.error(f"name '{name_node.value}' is already given to {other}")
             catalog.name_index[words] = key
-    catalog.qualifiers = frozenset(n.value for n in string_list(top.require("qualifiers", "taxonomy.yaml"), "qualifiers"))
-    for section, target in (("purposes", catalog.purposes), ("kinds", catalog.kinds)):
-        for key, entry in top.require(section, "taxonomy.yaml").value.items():
-            fields = Reader(entry, ["description"], f"{section[:-1]} '{key}'")
-            target[key] = expect(fields.require("description", key), str, "description")
+    for key in new:
+        parent = key.rpartition(".")[0]
+        if parent and parent not in catalog.categories:
+            raise node.keys[key].error(f"category '{key}' has no parent '{parent}'", "add the parent category too")
+
+
+def _load_qualifiers(catalog: Catalog, node: Node) -> None:
+    catalog.qualifiers |= frozenset(_strings(node, "qualifiers"))
+
+
+def _described(attribute: str, what: str):
+    """A loader of a `key: {description: ...}` section (purposes, kinds) that only adds new keys."""
+    def load(catalog: Catalog, node: Node) -> None:
+        target = getattr(catalog, attribute)
+        for key, entry in expect(node, dict, attribute).items():
+            if key in target:
+                raise node.keys[key].error(f"{what} '{key}' is already in the catalog")
+            fields = Reader(entry, ["description"], f"{what} '{key}'")
+            target[key] = expect(fields.require("description", f"{what} '{key}'"), str, "description")
+    return load
 
 
 def _load_countries(catalog: Catalog, node: Node) -> None:
-    top = Reader(node, ["countries", "groups"], "countries.yaml")
-    for code, name in top.require("countries", "countries.yaml").value.items():
+    for code, name in expect(node, dict, "countries").items():
         catalog.countries[code] = str(expect(name, str, f"country {code}"))
-    for group, members in top.require("groups", "countries.yaml").value.items():
-        catalog.groups[group] = frozenset(m.value for m in string_list(members, f"group {group}"))
+
+
+def _load_groups(catalog: Catalog, node: Node) -> None:
+    for group, members in expect(node, dict, "groups").items():
+        catalog.groups[group] = frozenset(_country(catalog, member, f"member of {group}")
+                                          for member in string_list(members, group))
 
 
 def _load_regions(catalog: Catalog, node: Node) -> None:
-    for provider, regions in expect(node, dict, "regions.yaml").items():
-        expect(regions, dict, f"regions of {provider}")
-        catalog.regions[provider] = {region: expect(country, str, f"country of {region}")
-                                     for region, country in regions.value.items()}
+    """Providers and their regions; a user's file may add regions to a provider of rules/."""
+    for provider, regions in expect(node, dict, "regions").items():
+        table = catalog.regions.setdefault(provider, {})
+        for region, country in expect(regions, dict, f"regions of {provider}").items():
+            if region in table:
+                raise regions.keys[region].error(f"region '{region}' of {provider} is already in the catalog")
+            table[region] = _country(catalog, country, f"country of {region}", groups=True)
 
 
-def _load_sinks(catalog: Catalog, node: Node) -> None:
-    top = Reader(node, ["logs", "storage", "http", "storage_mappings"], "sinks.yaml")
-    catalog.logs = [_call_rule(item, "log call") for item in expect(top.require("logs", "sinks.yaml"), list, "logs")]
-    catalog.storage = [_call_rule(item, "storage call") for item in expect(top.require("storage", "sinks.yaml"), list, "storage")]
-    catalog.http = [_call_rule(item, "HTTP call", url=True) for item in expect(top.require("http", "sinks.yaml"), list, "http")]
-    mappings = top.get("storage_mappings")
-    catalog.storage_mappings = tuple(n.value for n in string_list(mappings, "storage_mappings")) if mappings else ()
+def _call_rules(attribute: str, what: str, url: bool = False):
+    """A loader of a list of call rules (logs, storage, http), appended to the catalog's."""
+    def load(catalog: Catalog, node: Node) -> None:
+        getattr(catalog, attribute).extend(_call_rule(item, what, catalog, url)
+                                           for item in expect(node, list, attribute))
+    return load
 
 
-def _load_sanitizers(catalog: Catalog, node: Node) -> None:
-    top = Reader(node, ["ends_flow", "ends_flow_methods", "fills_receiver", "pseudonymizes"], "sanitizers.yaml")
-    catalog.ends_flow_methods = frozenset(n.value for n in string_list(top.require("ends_flow_methods", "sanitizers.yaml"), "ends_flow_methods"))
-    catalog.fills_receiver = frozenset(n.value for n in string_list(top.require("fills_receiver", "sanitizers.yaml"), "fills_receiver"))
-    catalog.ends_flow = frozenset(n.value for n in string_list(top.require("ends_flow", "sanitizers.yaml"), "ends_flow"))
-    catalog.pseudonymizes = frozenset(n.value for n in string_list(top.require("pseudonymizes", "sanitizers.yaml"), "pseudonymizes"))
+def _load_storage_mappings(catalog: Catalog, node: Node) -> None:
+    catalog.storage_mappings += tuple(mapping for mapping in _strings(node, "storage_mappings")
+                                      if mapping not in catalog.storage_mappings)
 
 
-def _load_sources(catalog: Catalog, node: Node) -> None:
-    top = Reader(node, ["containers"], "sources.yaml")
-    for item in expect(top.require("containers", "sources.yaml"), list, "containers"):
+def _name_set(attribute: str):
+    """A loader of a list of call names (sanitizers), added to the catalog's."""
+    def load(catalog: Catalog, node: Node) -> None:
+        setattr(catalog, attribute, getattr(catalog, attribute) | frozenset(_strings(node, attribute)))
+    return load
+
+
+def _load_containers(catalog: Catalog, node: Node) -> None:
+    for item in expect(node, list, "containers"):
         fields = Reader(item, ["pattern", "category"], "container")
-        catalog.containers[expect(fields.require("pattern", "container"), str, "pattern")] = \
-            expect(fields.require("category", "container"), str, "category")
+        pattern_node = fields.require("pattern", "container")
+        pattern = expect(pattern_node, str, "pattern")
+        if pattern in catalog.containers:
+            raise pattern_node.error(f"container '{pattern}' is already in the catalog, "
+                                     f"as {catalog.containers[pattern]}")
+        catalog.containers[pattern] = _category(catalog, fields.require("category", "container"))
+
+
+def _load_field_types(catalog: Catalog, node: Node) -> None:
+    for item in expect(node, list, "field_types"):
+        fields = Reader(item, ["type", "category"], "field type")
+        type_node = fields.require("type", "field type")
+        pattern = expect(type_node, str, "type")
+        if pattern in catalog.field_types:
+            raise type_node.error(f"field type '{pattern}' is already in the catalog, as {catalog.field_types[pattern]}")
+        catalog.field_types[pattern] = _category(catalog, fields.require("category", "field type"))
 
 
 RECIPIENT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _load_recipients(catalog: Catalog, node: Node) -> None:
-    top = Reader(node, ["recipients"], node.path)
-    for item in expect(top.require("recipients", node.path), list, "recipients"):
+    for item in expect(node, list, "recipients"):
         fields = Reader(item, ["id", "name", "kind", "country", "purposes", "modules", "hosts", "calls",
                                "region", "endpoint", "hosts_countries", "note", "examples"], "recipient")
         id_node = fields.require("id", "recipient")
@@ -342,34 +444,76 @@ def _load_recipients(catalog: Catalog, node: Node) -> None:
         if not RECIPIENT_ID.match(rid):
             raise id_node.error(f"recipient id '{rid}' must be lowercase letters and digits joined by dashes")
         if rid in catalog.recipients:
-            raise id_node.error(f"duplicate recipient id '{rid}'")
+            raise id_node.error(f"duplicate recipient id '{rid}'", "ids are unique across rules/ and extend-rules; "
+                                "to change a catalog recipient's country, hosts or modules, declare it in privacy.yaml")
         region = fields.get("region")
         provider, region_from = None, ()
         if region is not None:
             region_fields = Reader(region, ["provider", "from"], f"region of {rid}")
-            provider = expect(region_fields.require("provider", "region"), str, "provider")
+            provider_node = region_fields.require("provider", "region")
+            provider = _known(provider_node, catalog.regions, "region provider")
             region_from = tuple(_argument_source(n) for n in
                                 expect(region_fields.get("from") or Node([], 0, 0, ""), list, "from"))
         endpoint = fields.get("endpoint")
         note = fields.get("note")
-        catalog.recipients[rid] = Recipient(
+        hosts = [(n, _host_pattern(n)) for n in string_list(fields.get("hosts") or Node([], 0, 0, ""), "hosts")]
+        modules = fields.get("modules")
+        countries_node = fields.get("hosts_countries") or Node({}, 0, 0, "")
+        country_node = fields.require("country", rid)
+        recipient = Recipient(
             id=rid,
             name=expect(fields.require("name", rid), str, "name"),
-            kind=expect(fields.require("kind", rid), str, "kind"),
-            country=expect(fields.require("country", rid), (str, type(None)), "country"),
-            purposes=tuple(n.value for n in string_list(fields.require("purposes", rid), "purposes")),
-            modules=_strings(fields.get("modules"), "modules"),
-            hosts=tuple(_host_pattern(n) for n in string_list(fields.get("hosts") or Node([], 0, 0, ""), "hosts")),
-            calls=tuple(_call_rule(n, "call") for n in expect(fields.get("calls") or Node([], 0, 0, ""), list, "calls")),
+            kind=_known(fields.require("kind", rid), catalog.kinds, "recipient kind"),
+            country=_country(catalog, country_node, "country") if country_node.value is not None else None,
+            purposes=tuple(_known(n, catalog.purposes, "purpose")
+                           for n in string_list(fields.require("purposes", rid), "purposes")),
+            modules=_strings(modules, "modules") if modules is not None else (),
+            hosts=tuple(host for _, host in hosts),
+            calls=tuple(_call_rule(n, "call", catalog)
+                        for n in expect(fields.get("calls") or Node([], 0, 0, ""), list, "calls")),
             region_provider=provider,
             region_from=region_from,
             endpoints=tuple(_argument_source(n) for n in expect(endpoint, list, "endpoint")) if endpoint else (),
-            host_countries=tuple((_host_pattern(fields.get("hosts_countries").keys[k]), expect(v, str, "country"))
-                                 for k, v in expect(fields.get("hosts_countries") or Node({}, 0, 0, ""), dict,
-                                                    "hosts_countries").items()),
+            host_countries=tuple((_host_pattern(countries_node.keys[k]), _country(catalog, v, "country", groups=True))
+                                 for k, v in expect(countries_node, dict, "hosts_countries").items()),
             note=" ".join(expect(note, str, "note").split()) if note is not None else "",
             examples=tuple(_example(n, rid) for n in expect(fields.get("examples") or Node([], 0, 0, ""), list, "examples")),
         )
+        # A module or host names one recipient: two would make the answer depend on file order.
+        for what, nodes in (("module", string_list(modules, "modules") if modules is not None else []),
+                            ("host", [n for n, _ in hosts])):
+            for value_node in nodes:
+                owner = next((other.id for other in catalog.recipients.values()
+                              if value_node.value in (other.modules if what == "module" else other.hosts)), None)
+                if owner is not None:
+                    raise value_node.error(f"recipient '{rid}': {what} {value_node.value} already belongs to "
+                                           f"recipient '{owner}'")
+        catalog.recipients[rid] = recipient
+
+
+def _known(node: Node, known: dict, what: str) -> str:
+    value = expect(node, str, what)
+    if value not in known:
+        raise node.error(f"unknown {what} '{value}'", did_you_mean(value, known) or (
+            f"expected one of: {', '.join(sorted(known))}" if len(known) <= 20 else "rules/taxonomy.yaml lists them"))
+    return value
+
+
+def _category(catalog: Catalog, node: Node) -> str:
+    value = expect(node, str, "category")
+    if value not in catalog.categories:
+        raise node.error(f"unknown data category '{value}'", did_you_mean(value, catalog.categories) or
+                         "categories are the keys of rules/taxonomy.yaml and of `categories:` in a rules file")
+    return value
+
+
+def _country(catalog: Catalog, node: Node, what: str, groups: bool = False) -> str:
+    value = expect(node, str, what)
+    known = list(catalog.countries) + (list(catalog.groups) if groups else [])
+    if value not in known:
+        raise node.error(f"unknown country '{value}'", did_you_mean(value, known) or
+                         "use an ISO 3166 alpha-2 code such as CN, US, DE" + (", or EU, EEA" if groups else ""))
+    return value
 
 
 def _host_pattern(node: Node) -> str:
@@ -410,15 +554,16 @@ def _arg_spec(node: Node, what: str) -> ArgSpec:
     return None if spec == ("*",) else spec
 
 
-def _call_rule(node: Node, what: str, url: bool = False) -> CallRule:
+def _call_rule(node: Node, what: str, catalog: Catalog, url: bool = False) -> CallRule:
     fields = Reader(node, ["call", "args", "purpose"] + (["url"] if url else ["removed_in"]), what)
     args = fields.get("args")
     url_node = fields.get("url")
     removed_in = fields.get("removed_in")
+    purpose = fields.get("purpose")
     return CallRule(
         pattern=expect(fields.require("call", what), str, "call"),
         args=_arg_spec(args, "args") if args is not None else None,
-        purpose=expect(fields.get("purpose"), str, "purpose") if fields.get("purpose") else None,
+        purpose=_known(purpose, catalog.purposes, "purpose") if purpose is not None else None,
         url=(_arg_spec(url_node, "url") or ()) if url_node is not None else ((0, "url") if url else ()),
         removed_in=str(expect(removed_in, (str, int, float), "removed_in")) if removed_in is not None else None,
     )
@@ -440,51 +585,37 @@ def _argument_source(node: Node) -> ArgumentSource:
     )
 
 
-def _validate_references(catalog: Catalog) -> None:
-    """Every recipient names a known kind, country and purposes; every category has its parent."""
-    for key in catalog.categories:
-        parent = key.rpartition(".")[0]
-        if parent and parent not in catalog.categories:
-            raise PrivacylintError(f"rules/taxonomy.yaml: category {key} has no parent {parent}")
-    for category in catalog.containers.values():
-        if category not in catalog.categories:
-            raise PrivacylintError(f"rules/sources.yaml: unknown category {category}")
-    for recipient in catalog.recipients.values():
-        where = f"rules recipient '{recipient.id}'"
-        if recipient.kind not in catalog.kinds:
-            raise PrivacylintError(f"{where}: unknown kind {recipient.kind}")
-        if recipient.country is not None and recipient.country not in catalog.countries:
-            raise PrivacylintError(f"{where}: unknown country {recipient.country}")
-        for purpose in recipient.purposes + tuple(c.purpose for c in recipient.calls if c.purpose):
-            if purpose not in catalog.purposes:
-                raise PrivacylintError(f"{where}: unknown purpose {purpose}")
-        if recipient.region_provider and recipient.region_provider not in catalog.regions:
-            raise PrivacylintError(f"{where}: unknown region provider {recipient.region_provider}")
-        for pattern, country in recipient.host_countries:
-            if country not in catalog.countries and country not in catalog.groups:
-                raise PrivacylintError(f"{where}: unknown country {country} for host {pattern}")
-    _validate_unique(catalog, "module", lambda r: r.modules)
-    _validate_unique(catalog, "host", lambda r: r.hosts)
-
-
-def _validate_unique(catalog: Catalog, what: str, values) -> None:
-    """A module or host names one recipient: two would make the answer depend on file order."""
-    owner: dict[str, str] = {}
-    for recipient in catalog.recipients.values():
-        for value in values(recipient):
-            if owner.setdefault(value, recipient.id) != recipient.id:
-                raise PrivacylintError(f"rules recipient '{recipient.id}': {what} {value} already belongs to "
-                                       f"recipient '{owner[value]}'")
-
-
-_LOADERS = {
-    "taxonomy.yaml": _load_taxonomy,
-    "countries.yaml": _load_countries,
-    "regions.yaml": _load_regions,
-    "sinks.yaml": _load_sinks,
-    "sanitizers.yaml": _load_sanitizers,
-    "sources.yaml": _load_sources,
+_BUNDLED_FILES = {   # the files of rules/ besides regions.yaml and recipients/*.yaml, and their sections
+    "taxonomy.yaml": ("categories", "qualifiers", "purposes", "kinds"),
+    "countries.yaml": ("countries", "groups"),
+    "sinks.yaml": ("logs", "storage", "http", "storage_mappings"),
+    "sanitizers.yaml": ("ends_flow", "ends_flow_methods", "fills_receiver", "pseudonymizes"),
+    "sources.yaml": ("containers", "field_types"),
 }
+
+_SECTIONS = {   # every section of a rules file and its loader, in the order they are loaded
+    "categories": _load_categories,
+    "qualifiers": _load_qualifiers,
+    "purposes": _described("purposes", "purpose"),
+    "kinds": _described("kinds", "recipient kind"),
+    "countries": _load_countries,
+    "groups": _load_groups,
+    "regions": _load_regions,
+    "logs": _call_rules("logs", "log call"),
+    "storage": _call_rules("storage", "storage call"),
+    "http": _call_rules("http", "HTTP call", url=True),
+    "storage_mappings": _load_storage_mappings,
+    "ends_flow": _name_set("ends_flow"),
+    "ends_flow_methods": _name_set("ends_flow_methods"),
+    "fills_receiver": _name_set("fills_receiver"),
+    "pseudonymizes": _name_set("pseudonymizes"),
+    "containers": _load_containers,
+    "field_types": _load_field_types,
+    "recipients": _load_recipients,
+}
+
+# What a user's rules file may hold: everything but the countries, which ISO 3166 and the contract fix.
+USER_SECTIONS = tuple(section for section in _SECTIONS if section not in ("countries", "groups"))
 
 
 def covers(declared: str, key: str) -> bool:

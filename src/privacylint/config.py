@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
-KEYS = {"manifest": str, "exclude": list, "select": list, "ignore": list}
+KEYS = {"manifest": str, "exclude": list, "select": list, "ignore": list, "extend-rules": list}
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    extend_rules: tuple[Path, ...] = ()   # the user's rules files, folders expanded to their YAML files
 
 
 def load_config(root: Path) -> Config:
@@ -45,8 +47,27 @@ def load_config(root: Path) -> Config:
         if not isinstance(value, KEYS[key]) or (isinstance(value, list) and not all(isinstance(v, str) for v in value)):
             raise LocatedError(str(path), _line_of(text, key), 1,
                                f"[tool.privacylint] {key} must be {'a string' if KEYS[key] is str else 'a list of strings'}")
-        values[key] = tuple(value) if isinstance(value, list) else value
+        if key == "extend-rules":
+            value = _rules_files(root, value, path, _line_of(text, key))
+        values[key.replace("-", "_")] = tuple(value) if isinstance(value, list) else value
     return Config(**values)
+
+
+def _rules_files(root: Path, entries: list[str], pyproject: Path, line: int) -> list[Path]:
+    """Each entry is a rules file, or a folder whose .yaml and .yml files (at any depth) are."""
+    files: list[Path] = []
+    for entry in entries:
+        path = Path(os.path.normpath(root / entry))
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        else:
+            found = [path] if path.is_file() else []
+        if not found:
+            problem = "is a folder without .yaml files" if path.is_dir() else "is not a file or folder"
+            raise LocatedError(str(pyproject), line, 1, f"[tool.privacylint] extend-rules: '{entry}' {problem}",
+                               "paths are relative to the folder of pyproject.toml")
+        files += [f for f in found if f not in files]
+    return files
 
 
 def _line_of(text: str, key: str) -> int:

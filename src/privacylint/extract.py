@@ -15,8 +15,8 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from privacylint.catalog import Catalog
-from privacylint.facts import (Argument, Assignment, Call, Callee, ClassDef, Import, ModuleFacts, Parameter, Ref,
-                               Scope, Source, StaticText, TextPart)
+from privacylint.facts import (Argument, Assignment, Call, Callee, ClassDef, Decorator, Import, ModuleFacts,
+                               Parameter, Ref, Scope, Source, StaticText, Store, TextPart)
 from privacylint.positions import PositionIndex, Span, suppressions
 
 # FastAPI request parameter kinds: a fixed category, or None to classify the parameter's name.
@@ -40,6 +40,7 @@ class FactsWalker:
         self.locals: dict[str, set[str]] = {"": set()}
         self.pending_scopes: dict[str, dict] = {}
         self.call_index: dict[int, int] = {}   # id(cst.Call) -> index in facts.calls
+        self.lambda_names: dict[int, str] = {}  # id(cst.Lambda) -> the local name of its scope
         self.statement: Optional[cst.CSTNode] = None
 
     # ----- helpers -------------------------------------------------------------------------
@@ -120,8 +121,11 @@ class FactsWalker:
 
     def on_FunctionDef(self, node: cst.FunctionDef) -> None:
         decorators = [self.text(d.decorator) for d in node.decorators]
+        applied = []  # what each decorator does to the function, for registries filled by decorators
         for decorator in node.decorators:
-            self.refs(decorator.decorator)
+            value = self.callable_value(decorator.decorator, self.refs(decorator.decorator))
+            if value is not None:
+                applied.append(Decorator(value, self.span(decorator.decorator), "@" + self.text(decorator.decorator)))
         params = node.params
         request_values: list[tuple[str, Ref]] = []
         default_bindings: list[tuple[str, Ref]] = []  # `sms_client=TWILIO`: the default's client
@@ -130,7 +134,9 @@ class FactsWalker:
                 default_refs = self.refs(param.default)
                 if isinstance(param.default, cst.Call) and refs_first_call(default_refs) is not None:
                     default_bindings.append((param.name.value, refs_first_call(default_refs)))
-                elif isinstance(param.default, (cst.Name, cst.Attribute)):
+                elif isinstance(param.default, cst.Attribute) or (
+                        isinstance(param.default, cst.Name) and param.default.value not in ("None", "True", "False")):
+                    # `client=None` binds nothing: `client = client or Client()` in the body does
                     default_bindings.append((param.name.value, ("alias", self.callee_of(param.default))))
                 source = self.request_parameter(param)
                 if source is not None:
@@ -139,15 +145,10 @@ class FactsWalker:
         parent = self.function_parent()
         self.bind(node.name.value)
         name = self.new_scope(node.name.value)
-        parameters = [Parameter(p.name.value, "positional") for p in (*params.posonly_params, *params.params)]
-        if isinstance(params.star_arg, cst.Param):
-            parameters.append(Parameter(params.star_arg.name.value, "*"))
-        parameters += [Parameter(p.name.value, "keyword_only") for p in params.kwonly_params]
-        if params.star_kwarg is not None:
-            parameters.append(Parameter(params.star_kwarg.name.value, "**"))
+        parameters = parameters_of(params)
         self.pending_scopes[name] = dict(kind="function", parent=parent, class_name=enclosing_class,
                                          parameters=tuple(parameters), span=self.span(node),
-                                         is_static="staticmethod" in decorators)
+                                         is_static="staticmethod" in decorators, decorators=tuple(applied))
         self.scope_stack.append(name)
         self.class_stack.append(None)
         for param in parameters:
@@ -157,6 +158,28 @@ class FactsWalker:
         for param_name, source in request_values:
             self.record(("name", self.scope, param_name), [source], node, f"{param_name} (request parameter)")
         self.walk_suite(node.body)
+        self.scope_stack.pop()
+        self.class_stack.pop()
+
+    def lambda_scope(self, node: cst.Lambda) -> None:
+        """A lambda is a function scope of its own, named `<lambdaN>` in the enclosing scope, so that a
+        callback kept in a list or a variable and called later gets the arguments of that call; its
+        free names resolve in the enclosing function, as Python's do."""
+        for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+            if param.default is not None:
+                self.refs(param.default)
+        local = f"<lambda{len(self.lambda_names) + 1}>"
+        self.lambda_names[id(node)] = local
+        self.bind(local)
+        name = self.new_scope(local)
+        parameters = parameters_of(node.params)
+        self.pending_scopes[name] = dict(kind="function", parent=self.function_parent(), class_name=None,
+                                         parameters=tuple(parameters), span=self.span(node))
+        self.scope_stack.append(name)
+        self.class_stack.append(None)
+        for param in parameters:
+            self.bind(param.name)
+        self.returned(self.refs(node.body), node)
         self.scope_stack.pop()
         self.class_stack.pop()
 
@@ -212,10 +235,47 @@ class FactsWalker:
         if isinstance(node.value, cst.Dict) and len(targets) == 1 and isinstance(targets[0], cst.Name):
             self.assign_dict(targets[0].value, node.value, node)
             return
-        refs = self.refs(node.value)
+        items = self.literal_items(node.value, targets)
+        refs = [ref for item in items for ref in item] if items is not None else self.refs(node.value)
+        if len(targets) == 1:
+            refs = refs + self.typed_field(targets[0], None, node.value, node)
         text = self.static_text(node.value)
         for target in targets:
-            self.assign(target, refs, node, node.value, text)
+            self.assign(target, refs, node, node.value, text, items=items)
+
+    def literal_items(self, value: cst.BaseExpression, targets: list) -> Optional[list[list[Ref]]]:
+        """`a, b = x, y`: the refs of each element, when every target unpacks it element by element."""
+        if not isinstance(value, (cst.Tuple, cst.List)) or not all(
+                unpacks(target, len(value.elements)) for target in targets):
+            return None
+        return [self.refs(element.value) for element in value.elements]
+
+    def typed_field(self, target: cst.BaseExpression, annotation: Optional[cst.Annotation],
+                    value: Optional[cst.BaseExpression], node: cst.CSTNode) -> list[Ref]:
+        """`contact = models.EmailField()`, `login: EmailStr` in a class body: the field holds the category
+        its type gives (rules/sources.yaml `field_types`), whatever its name."""
+        if not isinstance(target, cst.Name) or self.pending_scopes.get(self.scope, {}).get("kind") != "class":
+            return []
+        types = annotation_types(annotation.annotation) if annotation is not None else []
+        if isinstance(value, cst.Call):
+            types.append(value.func)
+        for type_node in types:
+            chain = dotted_chain(type_node)
+            category = self.catalog.field_type_category(self.qualified(chain)) if chain else None
+            if category is None:
+                continue
+            name, type_name = target.value, chain.rpartition(".")[2]
+            article = "an" if type_name[:1] in "AEIO" else "a"
+            source = self.add_source(node, category, f"{self.scope.rpartition('.')[2]}.{name} is {article} {type_name}")
+            self.facts.typed_fields[(self.scope, name)] = source[1]
+            return [source]
+        return []
+
+    def qualified(self, chain: str) -> str:
+        """`models.EmailField` -> `django.db.models.EmailField` through this module's imports."""
+        root, dot, rest = chain.partition(".")
+        target = next((imp.target for imp in reversed(self.facts.imports) if imp.local == root), root)
+        return target + dot + rest
 
     def assign_dict(self, name: str, value: cst.Dict, node: cst.CSTNode) -> None:
         """`d = {"order_id": n, "email": e}`: each literal key holds its own value (issue 3, dict fields)."""
@@ -229,11 +289,18 @@ class FactsWalker:
             refs = self.refs(element.value)
             target = ("key", self.scope, name, key) if key is not None else ("name", self.scope, name)
             self.record(target, refs, node, label)
+            if key is not None:
+                self.store(self.container_of(name), key, element.value, refs, node)
 
     def on_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            refs = self.refs(node.value)
+        typed = self.typed_field(node.target, node.annotation, node.value, node)
+        if isinstance(node.value, cst.Dict) and isinstance(node.target, cst.Name) and not typed:
+            self.assign_dict(node.target.value, node.value, node)  # HANDLERS: dict[str, Callable] = {...}
+        elif node.value is not None:
+            refs = self.refs(node.value) + typed
             self.assign(node.target, refs, node, node.value, self.static_text(node.value))
+        elif typed:
+            self.record(("attr", self.scope, node.target.value), typed, node, self.text(node))
 
     def on_AugAssign(self, node: cst.AugAssign) -> None:
         refs = self.refs(node.value) + self.refs(node.target)
@@ -243,8 +310,17 @@ class FactsWalker:
         self.refs(node.value)
 
     def on_Return(self, node: cst.Return) -> None:
-        if node.value is not None:
-            self.returned(self.refs(node.value), node)
+        value = node.value
+        if isinstance(value, cst.Tuple) and value.elements and unpacks(value, len(value.elements)):
+            # `return a, b`: each element on its own, so that `x, y = f()` gives x only a's data
+            for index, element in enumerate(value.elements):
+                refs = self.refs(element.value)
+                if refs:
+                    self.facts.returns.append(Assignment(self.scope, ("return_item", self.scope, index), tuple(refs),
+                                                         self.span(node), self.text(node)))
+            self.facts.tuple_returns[self.scope] = max(len(value.elements), self.facts.tuple_returns.get(self.scope, 0))
+        elif value is not None:
+            self.returned(self.refs(value), node)
 
     def on_Raise(self, node: cst.Raise) -> None:
         if node.exc is not None:
@@ -274,6 +350,14 @@ class FactsWalker:
 
     def on_For(self, node: cst.For) -> None:
         self.assign(node.target, self.refs(node.iter), node, None, None, label_node=node.iter)
+        iterated = node.iter
+        if (isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Attribute)
+                and iterated.func.attr.value == "values" and not iterated.args):
+            iterated = iterated.func.value  # for handler in HANDLERS.values()
+        if isinstance(node.target, cst.Name) and isinstance(iterated, (cst.Name, cst.Attribute)):
+            container = self.callee_of(iterated)
+            if container.base is not None:
+                self.facts.bindings.setdefault((self.scope, node.target.value), ("alias", Callee(("each", container), ())))
         self.walk_suite(node.body)
         if node.orelse is not None:
             self.walk_suite(node.orelse.body)
@@ -314,7 +398,7 @@ class FactsWalker:
 
     def assign(self, target: cst.BaseExpression, refs: list[Ref], node: cst.CSTNode,
                value: Optional[cst.BaseExpression], text: Optional[StaticText],
-               label_node: Optional[cst.CSTNode] = None) -> None:
+               label_node: Optional[cst.CSTNode] = None, items: Optional[list[list[Ref]]] = None) -> None:
         label = self.text(node if label_node is None else label_node)
         if isinstance(target, cst.Name):
             name = target.value
@@ -324,10 +408,14 @@ class FactsWalker:
                 single = _unwrap(value)
                 if isinstance(single, cst.BooleanOperation) and isinstance(single.right, cst.Call):
                     single = single.right  # client = client or SendGridAPIClient(...)
-                if isinstance(single, cst.Call) and refs_first_call(refs) is not None:
-                    self.facts.bindings.setdefault((self.scope, name), refs_first_call(refs))
-                elif isinstance(single, (cst.Name, cst.Attribute)):
-                    self.facts.bindings.setdefault((self.scope, name), ("alias", self.callee_of(single)))
+                binding = self.callable_value(single, refs)
+                if binding is not None and not (isinstance(single, cst.Subscript) and carries_data(refs)):
+                    self.facts.bindings.setdefault((self.scope, name), binding)
+                if isinstance(single, (cst.List, cst.Tuple)):
+                    container = self.container_of(name)
+                    for position, element in enumerate(single.elements):
+                        if not isinstance(element, cst.StarredElement):
+                            self.store(container, position, element.value, [], node)
             if text is not None:
                 self.facts.constants.setdefault((self.scope, name), text)
             if self.pending_scopes.get(self.scope, {}).get("kind") == "class":
@@ -335,8 +423,9 @@ class FactsWalker:
                 if value is not None and isinstance(_unwrap(value), cst.Call) and refs_first_call(refs):
                     self.facts.attribute_bindings.setdefault((self.scope, name), refs_first_call(refs))
         elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self.assign(element.value, refs, node, None, None, label_node)
+            items = items if items is not None else self.unpacked_call(target, value, refs)
+            for index, element in enumerate(target.elements):
+                self.assign(element.value, items[index] if items is not None else refs, node, None, None, label_node)
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, refs, node, None, None, label_node)
         elif isinstance(target, cst.Attribute):
@@ -351,11 +440,28 @@ class FactsWalker:
         elif isinstance(target, cst.Subscript):
             self.refs_of_slices(target)
             key = subscript_key(target)
+            stored_key = self.store_key(target)
+            if value is not None and stored_key is not None and isinstance(target.value, (cst.Name, cst.Attribute)):
+                self.store(self.callee_of(target.value), stored_key, _unwrap(value), refs, node)
             if key is not None and isinstance(target.value, cst.Name) and self.self_class(target.value) is None:
                 self.facts.keyed.add((self.scope, target.value.value))
                 self.record(("key", self.scope, target.value.value, key), refs, node, label)
             else:
                 self.store_into(target.value, refs, node, label)
+
+    def unpacked_call(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression],
+                      refs: list[Ref]) -> Optional[list[list[Ref]]]:
+        """`a, b = f(x, y)`: element i of the call's result for each name (the graph links each to the
+        function's i-th returned element, or to the whole result of a call it cannot see into)."""
+        call = _unwrap(value) if value is not None else None
+        if not isinstance(call, cst.Call) or refs != [("call", self.call_index.get(id(call)))]:
+            return None
+        width = len(target.elements)
+        if not unpacks(target, width):
+            return None
+        index = refs[0][1]
+        self.facts.unpacked[index] = max(width, self.facts.unpacked.get(index, 0))
+        return [[("call_item", index, i)] for i in range(width)]
 
     def store_into(self, container: cst.BaseExpression, refs: list[Ref], node: cst.CSTNode, label: str) -> None:
         """`obj.x = v` and `d[k] = v` put v inside obj or d."""
@@ -381,16 +487,21 @@ class FactsWalker:
             self.facts.assignments.append(Assignment(self.scope, target, tuple(refs), self.span(node), label))
 
     def self_class(self, node: cst.BaseExpression) -> Optional[str]:
-        """The class of `self` when node is the first parameter of a method."""
+        """The class of `self` when node is the first parameter of a method, also inside the functions
+        and lambdas nested in that method (`lambda: self.send(email)`)."""
         if not isinstance(node, cst.Name):
             return None
-        info = self.pending_scopes.get(self.scope)
-        if not info or info["kind"] != "function" or not info["class_name"] or info.get("is_static"):
-            return None
-        params = info["parameters"]
-        if params and params[0].name == node.value:
-            return info["class_name"]
-        return None
+        scope = self.scope
+        while True:
+            info = self.pending_scopes.get(scope)
+            if not info or info["kind"] != "function":
+                return None
+            if info["class_name"] and not info.get("is_static"):
+                params = info["parameters"]
+                return info["class_name"] if params and params[0].name == node.value else None
+            if node.value in self.locals.get(scope, ()):
+                return None
+            scope = info["parent"]
 
     def refs_of_slices(self, node: cst.Subscript) -> list[Ref]:
         found: list[Ref] = []
@@ -467,12 +578,9 @@ class FactsWalker:
         if isinstance(node, cst.StarredElement):
             return self.refs(node.value)
         if isinstance(node, cst.Lambda):
-            # The body runs later, with the enclosing scope's names: its calls are recorded here
-            # (a callback `lambda: notify(email)` sends email). Its own parameters carry nothing known.
-            for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
-                if param.default is not None:
-                    self.refs(param.default)
-            self.refs(node.body)
+            # The body runs later, with the enclosing scope's names: its calls are recorded in its
+            # own scope (a callback `lambda: notify(email)` sends email). The lambda itself is no data.
+            self.lambda_scope(node)
             return []
         if isinstance(node, cst.Slice):
             return []
@@ -500,7 +608,10 @@ class FactsWalker:
             return [self.add_source(node, category, f"attribute '{name}'")]
         if owner is not None:
             return [("attr", owner, name)]
-        return self.refs(node.value)
+        refs = self.refs(node.value)
+        if name.isupper() or name.startswith("_"):
+            return refs
+        return refs + [("member", name, self.callee_of(node.value))]  # a typed model field of that name?
 
     def subscript_refs(self, node: cst.Subscript) -> list[Ref]:
         key = subscript_key(node)
@@ -533,7 +644,12 @@ class FactsWalker:
             refs = self.refs(arg.value)
             keyword = arg.keyword.value if arg.keyword is not None else None
             star = arg.star if isinstance(arg.star, str) else ""
-            arguments.append(Argument(tuple(refs), keyword, star, self.static_text(arg.value)))
+            value = self.callable_value(arg.value, refs) if not star and not carries_data(refs) else None
+            named = value[1] if value is not None and value[0] == "alias" else None
+            arguments.append(Argument(tuple(refs), keyword, star, self.static_text(arg.value), named))
+        if (isinstance(func, cst.Attribute) and func.attr.value == "append" and len(arguments) == 1
+                and arguments[0].keyword is None and not arguments[0].star):
+            self.store(self.callee_of(func.value), None, node.args[0].value, list(arguments[0].refs), node)
         self.facts.calls.append(Call(self.scope, self.span(node), callee, tuple(arguments), tuple(receiver),
                                      self.text(func)))
         index = len(self.facts.calls) - 1
@@ -567,11 +683,70 @@ class FactsWalker:
             if owner is not None:
                 return Callee(("self", owner), tuple(attributes))
             return Callee(("name", self.scope, node.value), tuple(attributes))
+        if isinstance(node, cst.Call) and is_getattr(node):
+            name = literal_string(node.args[1].value)
+            if name is None:
+                reason = f"getattr with a name computed at run time: {self.text(node, 60)}"
+                return Callee(("dynamic", reason), tuple(attributes))
+            inner = self.callee_of(node.args[0].value)  # getattr(obj, "send") is obj.send
+            return Callee(inner.base, inner.attributes + (name, *attributes)) if inner.base else Callee(None, ())
         if isinstance(node, cst.Call):
             index = self.call_index.get(id(node))  # recorded when the receiver was evaluated
             if index is not None:
                 return Callee(("call", index), tuple(attributes))
+        if isinstance(node, cst.Subscript):
+            container = self.callee_of(node.value)
+            if container.base is None:
+                return Callee(None, tuple(attributes))
+            key = literal_key(node)
+            if key is None:
+                reason = f"a registry indexed by a key computed at run time: {self.text(node, 60)}"
+                return Callee(("dynamic", reason), tuple(attributes))
+            return Callee(("item", container, key), tuple(attributes))
+        if isinstance(node, cst.Lambda) and id(node) in self.lambda_names:
+            return Callee(("name", self.scope, self.lambda_names[id(node)]), tuple(attributes))
         return Callee(None, tuple(attributes))
+
+    def callable_value(self, node: cst.BaseExpression, refs: Optional[list[Ref]]) -> Optional[Ref]:
+        """What `node` stands for when it is called later: an alias of the expression it names, or the
+        call that makes it (`partial(...)`, a factory). `refs`, when evaluated, tell a call from a keyed
+        read (`data.get("email")` is a read of personal data, not a call's result)."""
+        if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript, cst.Lambda)) or is_getattr(node):
+            callee = self.callee_of(node)
+            return ("alias", callee) if callee.base is not None else None
+        if isinstance(node, cst.Call):
+            index = self.call_index.get(id(node))
+            if index is None or (refs is not None and ("call", index) not in refs):
+                return None
+            return ("call", index)
+        return None
+
+    def container_of(self, name: str) -> Callee:
+        """The dict or list a name holds: a class attribute in a class body, else the name."""
+        if self.pending_scopes.get(self.scope, {}).get("kind") == "class":
+            return Callee(("self", self.scope), (name,))
+        return Callee(("name", self.scope, name), ())
+
+    def store(self, container: Callee, key, value: cst.BaseExpression, refs: Optional[list[Ref]],
+              node: cst.CSTNode) -> None:
+        """Record a callable-looking value put into a container (see `facts.Store`)."""
+        if container.base is None or isinstance(value, cst.Subscript) or carries_data(refs):
+            return
+        stored = self.callable_value(value, refs)
+        if stored is not None:
+            self.facts.stores.append(Store(self.scope, container, key, stored, self.span(node), self.text(node)))
+
+    def store_key(self, node: cst.Subscript):
+        """The key of `container[key] = value` as a Store records it; None when it cannot be known."""
+        key = literal_key(node)
+        if key is not None or len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return key
+        value = node.slice[0].slice.value
+        if isinstance(value, cst.Name):
+            return ("name", self.scope, value.value)
+        if isinstance(value, cst.Attribute) and value.attr.value == "__name__" and isinstance(value.value, cst.Name):
+            return ("name_of", self.scope, value.value.value)
+        return None
 
     def static_text(self, node: cst.BaseExpression) -> Optional[StaticText]:
         parts = self.text_parts(node)
@@ -636,10 +811,58 @@ class FactsWalker:
         return None
 
 
+def unpacks(target: cst.BaseExpression, width: int) -> bool:
+    """A tuple or list of `width` elements, none starred."""
+    return (isinstance(target, (cst.Tuple, cst.List)) and len(target.elements) == width
+            and not any(isinstance(element, cst.StarredElement) for element in target.elements))
+
+
+def annotation_types(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The names in a type annotation: `Optional[EmailStr]`, `EmailStr | None`, `list[PhoneNumber]`."""
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        return [node]
+    if isinstance(node, cst.Subscript):
+        return [found for element in node.slice if isinstance(element.slice, cst.Index)
+                for found in annotation_types(element.slice.value)]
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return annotation_types(node.left) + annotation_types(node.right)
+    return []
+
+
 def subscript_key(node: cst.Subscript) -> Optional[str]:
     if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
         return literal_string(node.slice[0].slice.value)
     return None
+
+
+def literal_key(node: cst.Subscript):
+    """A literal str or int subscript, else None."""
+    key = subscript_key(node)
+    if key is None and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        value = node.slice[0].slice.value
+        if isinstance(value, cst.Integer):
+            key = value.evaluated_value
+    return key
+
+
+def carries_data(refs: Optional[Sequence[Ref]]) -> bool:
+    """Whether a value reads personal data itself (`user.email`): then it is no callable."""
+    return bool(refs) and any(ref[0] == "source" for ref in refs)
+
+
+def is_getattr(node: cst.BaseExpression) -> bool:
+    return (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "getattr"
+            and len(node.args) >= 2 and all(arg.keyword is None and not arg.star for arg in node.args[:2]))
+
+
+def parameters_of(params: cst.Parameters) -> list[Parameter]:
+    parameters = [Parameter(p.name.value, "positional") for p in (*params.posonly_params, *params.params)]
+    if isinstance(params.star_arg, cst.Param):
+        parameters.append(Parameter(params.star_arg.name.value, "*"))
+    parameters += [Parameter(p.name.value, "keyword_only") for p in params.kwonly_params]
+    if params.star_kwarg is not None:
+        parameters.append(Parameter(params.star_kwarg.name.value, "**"))
+    return parameters
 
 
 def _unwrap(node: cst.BaseExpression) -> cst.BaseExpression:

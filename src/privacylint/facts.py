@@ -17,6 +17,13 @@ from privacylint.positions_model import Span
 #   ("call", index)         the result of the module's calls[index]
 #   ("attr", class, name)   an attribute of instances of `class` (self.name), class a dotted path
 #   ("key", scope, name, k) the value under the literal key k of the dict held by a name
+#   ("member", name, Callee) `receiver.name` read from a receiver of unknown class: a model field
+#                           of that name declared with a typed field (see `typed_fields`) may hold it
+#   ("call_item", index, i) element i of the tuple that calls[index] returns, unpacked (`a, b = f()`)
+#   ("return_item", scope, i) element i of a tuple literal a function returns (`return a, b`)
+# A value used as a callable (in `bindings`, `Store.value`, decorators):
+#   ("alias", Callee)       the value of an expression, such as `analytics.track` or `HANDLERS["x"]`
+#   ("call", index)         the result of the module's calls[index], such as `partial(send, "x")`
 Ref = tuple
 # A piece of statically known text: a literal string, or a Ref to resolve, or None for unknown.
 TextPart = Union[str, Ref, None]
@@ -44,11 +51,17 @@ class Argument:
     keyword: Optional[str]
     star: str                      # "", "*" or "**"
     text: Optional[StaticText]     # static value of the argument when it is string-like
+    callee: Optional["Callee"] = None  # the argument as a callable, when it names one (`partial(f, x)`)
 
 
 @dataclass(frozen=True)
 class Callee:
-    """The called expression as a chain: base (a Ref, or None) then attribute names."""
+    """The called expression as a chain: base (a Ref, or None) then attribute names.
+
+    Besides value Refs, the base may be ("self", class), ("mapping", chain) (a storage write),
+    ("item", Callee, key) for `container[key]` with a literal str or int key, ("each", Callee) for an
+    element of a container a loop walks, or ("dynamic", reason) for a callable picked at run time
+    (`getattr(obj, name)`, `HANDLERS[kind]`). `getattr(obj, "literal")` is recorded as `obj.literal`."""
 
     base: Optional[Ref]
     attributes: tuple[str, ...]
@@ -76,6 +89,30 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class Store:
+    """A callable-looking value put into a container, for calls through it later: `{"k": f}`,
+    `[f, g]`, `container[key] = f`, `container.append(f)`.
+
+    key: a literal str (dict) or int (list position); None for an appended element; or, inside a
+    function, ("name", scope, n) for a key held by a name and ("name_of", scope, n) for `n.__name__`,
+    which the graph binds where the function is called or used as a decorator."""
+
+    scope: str
+    container: Callee
+    key: Union[str, int, Ref, None]
+    value: Ref                     # ("alias", Callee) or ("call", index)
+    span: Span
+    label: str
+
+
+@dataclass(frozen=True)
+class Decorator:
+    value: Ref                     # ("alias", Callee) for `@register`, ("call", index) for `@register("x")`
+    span: Span
+    label: str
+
+
+@dataclass(frozen=True)
 class Parameter:
     name: str
     kind: str                      # "positional", "keyword_only", "*", "**"
@@ -91,6 +128,7 @@ class Scope:
     locals: frozenset[str]
     span: Span
     is_static: bool = False        # staticmethod: no self
+    decorators: tuple[Decorator, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,4 +161,8 @@ class ModuleFacts:
     bindings: dict[tuple[str, str], Ref] = field(default_factory=dict)  # (scope, name) -> first call/name assigned
     attribute_bindings: dict[tuple[str, str], Ref] = field(default_factory=dict)  # (class, attr) -> call
     keyed: set[tuple[str, str]] = field(default_factory=set)  # (scope, name) of dicts filled by literal keys
+    stores: list[Store] = field(default_factory=list)
+    typed_fields: dict[tuple[str, str], int] = field(default_factory=dict)  # (class, field) -> its source index
+    tuple_returns: dict[str, int] = field(default_factory=dict)  # scope -> widest tuple literal it returns
+    unpacked: dict[int, int] = field(default_factory=dict)  # call index -> names its result is unpacked into
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)  # line -> codes ("" = all)

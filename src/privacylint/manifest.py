@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -76,6 +77,7 @@ class Manifest:
     transfers: Optional[Transfers] = None
     prohibits: list[Prohibition] = field(default_factory=list)
     security: Optional[Security] = None
+    sanitizers: tuple[str, ...] = ()  # call patterns whose results carry no personal data
 
     def collection_covering(self, category: str) -> Optional[Collection]:
         return next((c for c in self.collects if covers(c.data, category)), None)
@@ -87,10 +89,13 @@ class Manifest:
                 or (entry.covers_kind is not None and entry.covers_kind in (recipient.kind, "third_party"))]
 
 
-TOP_KEYS = ["version", "organization", "policy", "collects", "recipients", "transfers", "prohibits", "security"]
+TOP_KEYS = ["version", "organization", "policy", "collects", "recipients", "transfers", "prohibits", "security",
+            "sanitizers"]
 RECIPIENT_KEYS = ["kind", "country", "hosts", "modules", "calls", "data", "purposes", "quote", "line"]
 TRANSPORTS = ["tls", "any"]
 LOG_RULES = ["no-personal-data", "any"]
+# A call pattern: dotted names, each maybe with `*` and followed by `()` (rules/README.md, "Call patterns")
+CALL_PATTERN = re.compile(r"^[A-Za-z_*][A-Za-z0-9_*]*(?:\(\))?(?:\.[A-Za-z_*][A-Za-z0-9_*]*(?:\(\))?)*$")
 
 
 def load_manifest(text: str, path: str, catalog: Catalog) -> Manifest:
@@ -136,6 +141,8 @@ def load_manifest(text: str, path: str, catalog: Catalog) -> Manifest:
             transport=validator.choice(fields.get("transport"), TRANSPORTS, "transport") if fields.has("transport") else None,
             logs=validator.choice(fields.get("logs"), LOG_RULES, "logs") if fields.has("logs") else None,
             claim=validator.claim(fields, top.get("security")))
+    if top.has("sanitizers"):
+        manifest.sanitizers = validator.sanitizers(top.get("sanitizers"))
     return manifest
 
 
@@ -210,6 +217,21 @@ class _Validator:
         return DeclaredRecipient(id=rid, kind=kind, covers_kind=covers_kind, catalog=catalog_entry, data=data,
                                  purposes=purposes, country=country, hosts=hosts, modules=modules, calls=calls,
                                  claim=self.claim(fields, key_node))
+
+    def sanitizers(self, node: Node) -> tuple[str, ...]:
+        """Qualified names of functions (the project's or a library's) whose results carry no personal data."""
+        found: list[str] = []
+        for item in string_list(node, "sanitizers"):
+            pattern = item.value
+            if not CALL_PATTERN.match(pattern):
+                raise item.error(f"'{pattern}' is not a qualified function name",
+                                 "write it as imported, e.g. myapp.privacy.redact or myapp.privacy.Redactor().redact")
+            if not pattern.replace("*", "").replace("()", "").replace(".", ""):
+                raise item.error(f"'{pattern}' would end every flow", "name the redaction function itself")
+            if pattern in found:
+                raise item.error(f"sanitizer '{pattern}' is listed twice")
+            found.append(pattern)
+        return tuple(found)
 
     def prohibition(self, item: Node, declared: set[str]) -> Prohibition:
         fields = Reader(item, ["data", "purposes", "to", "quote", "line"], "a prohibits entry")

@@ -30,11 +30,12 @@ class ResolvedRecipient:
 @dataclass(frozen=True)
 class Sink:
     location: Location
-    kind: str                        # "third_party", "endpoint", "log", "storage"
+    kind: str                        # "third_party", "endpoint", "log", "storage"; in the graph also
+                                     # "unresolved": a call picked at run time, never a flow of the Report
     recipient: Optional[ResolvedRecipient]
     purpose: Optional[str]
     plaintext: bool = False          # data travels over plain http://
-    unresolved: str = ""             # for "endpoint": why the host is unknown
+    unresolved: str = ""             # for "endpoint": why the host is unknown; for "unresolved": why
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,23 @@ class Finding:
     fingerprint: str = ""
 
 
+@dataclass(frozen=True)
+class UnresolvedCall:
+    """A call whose target is picked at run time (`getattr(obj, name)(...)`, `HANDLERS[kind](...)`)
+    and whose arguments carry personal data: where that data goes next is not known."""
+
+    path: str
+    line: int
+    reason: str
+
+
 @dataclass
 class Stats:
     files: int = 0
     lines: int = 0
     seconds: float = 0.0
     cached_files: int = 0
+    unresolved_call_sites: list[UnresolvedCall] = field(default_factory=list)  # sorted, one per (path, line, reason)
 
 
 @dataclass

@@ -21,7 +21,10 @@ def as_dict(report: Report) -> dict:
         "errors": [{"code": e.code, "path": e.path, "line": e.line, "column": e.column, "message": e.message}
                    for e in report.errors],
         "stats": {"files": report.stats.files, "lines": report.stats.lines, "seconds": report.stats.seconds,
-                  "cached_files": report.stats.cached_files},
+                  "cached_files": report.stats.cached_files,
+                  "unresolved_calls": len(report.stats.unresolved_call_sites),
+                  "unresolved_call_sites": [{"path": u.path, "line": u.line, "reason": u.reason}
+                                            for u in report.stats.unresolved_call_sites]},
     }
 
 

@@ -1,0 +1,145 @@
+"""An incremental run (module graphs and flows reused from the last run) reports exactly what a cold
+run reports, after each kind of edit; and it really reuses work."""
+
+from __future__ import annotations
+
+import pytest
+
+from privacylint.api import Options, check
+from privacylint.report.json_format import as_dict
+
+from conftest import write_project
+
+MANIFEST = ("version: 1\ncollects: [user.contact]\nrecipients:\n  stripe: {data: [user.financial]}\n"
+            "  mixpanel: {data: [user.device]}\nsecurity: {logs: no-personal-data}\n")
+HELPERS = ("from mixpanel import Mixpanel\n\n\n"
+           "def normalize(value):\n"
+           "    return 'constant'\n\n\n"
+           "class Tracker:\n"
+           "    def __init__(self):\n"
+           "        self.client = Mixpanel('token')\n\n"
+           "    def track(self, uid, props):\n"
+           "        self.client.track(uid, 'event', props)\n")
+VIEWS = ("import stripe\n"
+         "from shop.helpers import Tracker, normalize\n\n"
+         "tracker = Tracker()\n\n\n"
+         "def signup(request):\n"
+         "    email = request.POST['email']\n"
+         "    clean = normalize(email)\n"
+         "    stripe.Customer.create(email=clean)\n"
+         "    tracker.track('u1', {'plan': 'pro'})\n")
+PROJECT = {"privacy.yaml": MANIFEST, "shop/__init__.py": "", "shop/helpers.py": HELPERS, "shop/views.py": VIEWS,
+           "shop/other.py": "def unrelated():\n    return 1\n"}
+
+
+def comparable(report) -> dict:
+    result = as_dict(report)
+    del result["stats"]
+    return result
+
+
+def run(root, use_cache=True):
+    report, _ = check(Options(paths=(root,), use_cache=use_cache, jobs=1))
+    return report
+
+
+def rows(report) -> list[tuple]:
+    return [(f.code, f.location.path, f.location.line, f.category, f.recipient.id if f.recipient else None)
+            for f in report.findings]
+
+
+# Each edit: (file, old text, new text, the findings a cold run gives afterwards).
+EDITS = {
+    "a helper now returns its argument (the caller's module is unchanged)": (
+        "shop/helpers.py", "return 'constant'", "return value.strip()",
+        [("PL202", "shop/views.py", 10, "user.contact.email", "stripe")]),
+    "a class's client changes to another SDK in another module": (
+        "shop/views.py", "{'plan': 'pro'}", "{'email': email}",
+        [("PL202", "shop/helpers.py", 13, "user.contact.email", "mixpanel")]),
+    "a function is renamed, so the call no longer resolves to it": (
+        "shop/helpers.py", "def normalize(value):\n    return 'constant'",
+        "def normalise(value):\n    return 'constant'\n\n\nnormalize = str",
+        [("PL202", "shop/views.py", 10, "user.contact.email", "stripe")]),
+    "lines are inserted above the sink": (
+        "shop/views.py", "def signup(request):\n", "def signup(request):\n    # one\n    # two\n",
+        []),
+    "an unrelated module changes": (
+        "shop/other.py", "return 1", "return 2", []),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_an_incremental_run_equals_a_cold_run(tmp_path, edit):
+    root = write_project(tmp_path, PROJECT)
+    assert rows(run(root)) == []
+    path, old, new, expected = EDITS[edit]
+    text = (root / path).read_text()
+    assert old in text
+    (root / path).write_text(text.replace(old, new))
+    incremental = run(root)
+    assert rows(incremental) == expected
+    assert comparable(incremental) == comparable(run(root, use_cache=False))
+    assert incremental.stats.cached_files == len(PROJECT) - 2  # every .py file but the edited one
+
+
+def test_a_file_that_breaks_and_is_fixed_again(tmp_path):
+    root = write_project(tmp_path, PROJECT)
+    run(root)
+    helpers = (root / "shop/helpers.py").read_text()
+    (root / "shop/helpers.py").write_text(helpers.replace("return 'constant'", "return value +"))
+    broken = run(root)
+    assert [(e.code, e.path, e.line) for e in broken.errors] == [("PL901", "shop/helpers.py", 5)]
+    assert comparable(broken) == comparable(run(root, use_cache=False))
+    (root / "shop/helpers.py").write_text(helpers.replace("return 'constant'", "return value"))
+    fixed = run(root)
+    assert rows(fixed) == [("PL202", "shop/views.py", 10, "user.contact.email", "stripe")]
+    assert comparable(fixed) == comparable(run(root, use_cache=False))
+
+
+def test_a_changed_manifest_or_a_new_file_rebuilds_everything(tmp_path):
+    root = write_project(tmp_path, PROJECT)
+    (root / "shop/helpers.py").write_text(HELPERS.replace("return 'constant'", "return value"))
+    assert rows(run(root)) == [("PL202", "shop/views.py", 10, "user.contact.email", "stripe")]
+    (root / "privacy.yaml").write_text(MANIFEST.replace("[user.financial]", "[user.financial, user.contact.email]"))
+    assert rows(run(root)) == []
+    (root / "shop/new.py").write_text("import logging\n\ndef log(request):\n"
+                                      "    logging.info(request.POST['email'])\n")
+    report = run(root)
+    assert rows(report) == [("PL402", "shop/new.py", 4, "user.contact.email", None)]
+    assert comparable(report) == comparable(run(root, use_cache=False))
+
+
+def test_only_the_affected_module_graphs_are_rebuilt(tmp_path, monkeypatch):
+    from privacylint.graph import ProjectGraph
+
+    root = write_project(tmp_path, PROJECT)
+    run(root)
+    built = []
+    original = ProjectGraph.build_module
+    monkeypatch.setattr(ProjectGraph, "build_module", lambda self, module: built.append(module) or original(self, module))
+    (root / "shop/other.py").write_text("def unrelated():\n    return 3\n")
+    run(root)
+    assert built == ["shop.other"]
+    built.clear()
+    (root / "shop/helpers.py").write_text(HELPERS + "\n# a comment\n")
+    run(root)
+    assert built == ["shop.helpers", "shop.views"]  # views read helpers' facts to resolve its calls
+
+
+def test_a_flow_through_an_unchanged_module_into_a_changed_one(tmp_path):
+    """views.signup -> service.register -> mailer.notify. Only mailer changes; views reads service's
+    facts, not mailer's, so its module graph is reused, but its source's walk reached mailer and is
+    walked again."""
+    root = write_project(tmp_path, {
+        "privacy.yaml": MANIFEST, "shop/__init__.py": "",
+        "shop/views.py": "from shop.service import register\n\n\ndef signup(request):\n"
+                         "    register(request.POST['email'])\n",
+        "shop/service.py": "from shop.mailer import notify\n\n\ndef register(address):\n    notify(address)\n",
+        "shop/mailer.py": "def notify(to):\n    return None\n"})
+    assert [row[0] for row in rows(run(root))] == ["PL501", "PL501"]  # stripe and mixpanel are unused
+    (root / "shop/mailer.py").write_text("import stripe\n\n\ndef notify(to):\n    stripe.Customer.create(email=to)\n")
+    report = run(root)
+    assert rows(report) == [("PL501", "privacy.yaml", 5, None, None),
+                            ("PL202", "shop/mailer.py", 5, "user.contact.email", "stripe")]
+    assert [step.path for step in report.findings[1].flow.trace][:1] == ["shop/views.py"]
+    assert comparable(report) == comparable(run(root, use_cache=False))
