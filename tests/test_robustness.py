@@ -76,6 +76,16 @@ def test_a_200000_line_file_is_analysed(tmp_path):
     assert report.errors == [] and report.stats.lines == 200_004
 
 
+def test_a_literal_of_thousands_of_implicitly_joined_strings_is_analysed(tmp_path):
+    """Like the standard library's pydoc_data/topics.py: "a" "b" ... is a right-nested tree in LibCST."""
+    pieces = "\n".join(f"        'piece{n}/'" for n in range(1500))
+    write_project(tmp_path, {"privacy.yaml": MANIFEST, "app.py": "import requests\n\n\ndef f(request):\n"
+                             f"    requests.post(('http://'\n{pieces}), data=request.POST['email'])\n"})
+    report = run_check(tmp_path)
+    assert report.errors == []
+    assert [(f.code, f.location.line, f.recipient.id) for f in report.findings] == [("PL201", 5, "piece0")]
+
+
 def test_symlink_loops_and_links_out_of_the_project(tmp_path):
     project = write_project(tmp_path / "project", {"privacy.yaml": MANIFEST, "app.py": GOOD})
     outside = write_project(tmp_path / "outside", {"secret.py": GOOD})

@@ -8,6 +8,7 @@ import io
 import os
 import time
 import tokenize
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -298,7 +299,9 @@ def facts_for(file: ProjectFile, content: bytes, catalog: Catalog):
     # CPython's parser first: its errors are the ones users know, and it refuses nesting that would
     # overflow LibCST's native parser (a crash, not an exception).
     try:
-        parsed = ast.parse(text)
+        with warnings.catch_warnings():  # scanned code's own warnings (invalid escapes) are not ours to print
+            warnings.simplefilter("ignore")
+            parsed = ast.parse(text)
     except SyntaxError as error:
         return FileError("PL901", file.relative, error.lineno or 1, error.offset or 1, f"cannot parse: {error.msg}")
     except (RecursionError, MemoryError):

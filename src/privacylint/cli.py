@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -140,6 +141,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return EXIT_FAILURE
+    except BrokenPipeError:  # `privacylint rules | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
 
 
 def split_codes(values: list[str]) -> tuple[str, ...]:
@@ -355,8 +359,10 @@ def run_rules(kind: Optional[str], country: Optional[str], output_format: str) -
 
     from privacylint.catalog import load_catalog
     from privacylint.checks import CHECKS, UNPARSABLE
+    from privacylint.config import load_config
+    from privacylint.discovery import find_root
 
-    catalog = load_catalog()
+    catalog = load_catalog(extend=load_config(find_root(Path.cwd())).extend_rules)
     recipients = catalog.select_recipients(kind, country)
     checks = [{"code": c.code, "name": c.name, "severity": c.severity, "summary": c.summary} for c in CHECKS]
     checks.append({key: UNPARSABLE[key] for key in ("code", "name", "severity", "summary")})

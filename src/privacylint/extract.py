@@ -524,7 +524,7 @@ class FactsWalker:
         if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis)):
             return []
         if isinstance(node, cst.ConcatenatedString):
-            return self.refs(node.left) + self.refs(node.right)
+            return [ref for piece in string_pieces(node) for ref in self.refs(piece)]
         if isinstance(node, cst.FormattedString):
             found: list[Ref] = []
             for part in node.parts:
@@ -759,10 +759,15 @@ class FactsWalker:
             value = literal_string(node)
             return ([value], "") if value is not None else None
         if isinstance(node, cst.ConcatenatedString):
-            left, right = self.text_parts(node.left), self.text_parts(node.right)
-            if left is None or right is None:
-                return None
-            return left[0] + right[0], left[1] or right[1]
+            texts: list[TextPart] = []
+            note = ""
+            for piece in string_pieces(node):
+                found = self.text_parts(piece)
+                if found is None:
+                    return None
+                texts += found[0]
+                note = note or found[1]
+            return texts, note
         if isinstance(node, cst.FormattedString):
             parts: list[TextPart] = []
             for part in node.parts:
@@ -887,9 +892,20 @@ def literal_string(node: cst.BaseExpression) -> Optional[str]:
             return None
         return value if isinstance(value, str) else None
     if isinstance(node, cst.ConcatenatedString):
-        left, right = literal_string(node.left), literal_string(node.right)
-        return left + right if left is not None and right is not None else None
+        values = [literal_string(piece) for piece in string_pieces(node)]
+        return "".join(values) if None not in values else None
     return None
+
+
+def string_pieces(node: cst.ConcatenatedString) -> list[cst.BaseExpression]:
+    """The strings of `"a" "b" f"c"`, in a loop: a thousand-piece literal must not recurse a thousand deep."""
+    pieces = []
+    current: cst.BaseExpression = node
+    while isinstance(current, cst.ConcatenatedString):
+        pieces.append(current.left)
+        current = current.right
+    pieces.append(current)
+    return pieces
 
 
 def dotted_chain(node: cst.BaseExpression) -> str:

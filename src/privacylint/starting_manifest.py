@@ -249,7 +249,8 @@ def init_project(start: Path) -> Project:
     if not start.exists():
         raise PrivacylintError(f"{start}: no such file or directory")
     root = find_root(start)
-    return Project(root, load_config(root), load_catalog(), empty_manifest(), [])
+    config = load_config(root)
+    return Project(root, config, load_catalog(extend=config.extend_rules), empty_manifest(), [])
 
 
 def observe_project(project: Project, use_cache: bool = True, jobs: Optional[int] = None) -> Observed:
