@@ -9,7 +9,6 @@ import os
 import time
 import tokenize
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -253,6 +252,8 @@ def collect_facts(sources: list[SourceFile], catalog: Catalog, cache: FactsCache
             misses.append(source)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers > 1 and len(misses) >= 8:
+        from concurrent.futures import ProcessPoolExecutor  # only when there is enough to parse
+
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog,)) as pool:
             results = pool.map(_facts_in_worker, [(m.file, m.content) for m in misses], chunksize=4)
             outcomes = list(reporting(results, len(misses), progress))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 import pathspec
 
@@ -37,7 +38,7 @@ def find_root(start: Path) -> Path:
 def discover(root: Path, excludes: Iterable[str] = ()) -> tuple[list[ProjectFile], list[tuple[str, str]]]:
     """Every .py file under root, skipping excluded, git-ignored and virtualenv folders; also the
     paths that could not be listed."""
-    patterns = tuple(DEFAULT_EXCLUDES) + tuple(excludes)
+    excluded = exclusion(tuple(DEFAULT_EXCLUDES) + tuple(excludes))
     files: list[ProjectFile] = []
     problems: list[tuple[str, str]] = []
     seen: set[tuple[int, int]] = set()
@@ -50,7 +51,7 @@ def discover(root: Path, excludes: Iterable[str] = ()) -> tuple[list[ProjectFile
         folder_path = Path(folder)
         ignores.enter(folder_path, problems)
         dirnames[:] = sorted(d for d in dirnames
-                             if not _excluded(d, relative_path(folder_path / d, root), patterns)
+                             if not excluded(d, relative_path(folder_path / d, root))
                              and not (folder_path / d / "pyvenv.cfg").exists()
                              and not ignores.ignored(folder_path / d, is_dir=True))
         for name in sorted(filenames):
@@ -58,7 +59,7 @@ def discover(root: Path, excludes: Iterable[str] = ()) -> tuple[list[ProjectFile
                 continue
             path = folder_path / name
             relative = relative_path(path, root)
-            if _excluded(name, relative, patterns) or ignores.ignored(path, is_dir=False):
+            if excluded(name, relative) or ignores.ignored(path, is_dir=False):
                 continue
             try:
                 stat = path.stat()
@@ -134,8 +135,10 @@ def relative_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _excluded(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p) for p in patterns)
+def exclusion(patterns: tuple[str, ...]) -> Callable[[str, str], bool]:
+    """(name, relative path) -> whether a glob pattern matches either; one regex for all patterns."""
+    matches = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match if patterns else None
+    return lambda name, relative: matches is not None and bool(matches(name) or matches(relative))
 
 
 def named_files(paths: Iterable[Path], root: Path, excludes: Iterable[str], known: list[ProjectFile],
