@@ -203,7 +203,7 @@ def analyse(sources: list[SourceFile], project: Project, cache: FactsCache, jobs
     known = {module: summary.facts_key for module, summary in previous.modules.items()}
     known.update({module: key for module, (key, _) in previous.errors.items()})
     needed = [source for module, source in chosen.items() if known.get(module) != source.key]
-    fresh, new_errors = collect_facts(needed, project.catalog, cache, jobs, progress)
+    fresh, new_errors, parsed = collect_facts(needed, project.catalog, cache, jobs, progress)
     keys, errors = {}, {}
     for module, source in chosen.items():
         if module in new_errors:
@@ -230,15 +230,16 @@ def analyse(sources: list[SourceFile], project: Project, cache: FactsCache, jobs
     analysis = Analysis(outcome.flows, [read for s in summaries for read in s.source_reads],
                         [use for s in summaries for use in s.sdk_uses], {s.path: s.suppressions for s in summaries},
                         [errors[m][1] for m in chosen if m in errors], sum(s.lines for s in summaries),
-                        len(sources) - len(needed))
+                        len(sources) - parsed)
     cache.put_entry(project_key, analysis)
     return analysis
 
 
 def collect_facts(sources: list[SourceFile], catalog: Catalog, cache: FactsCache, jobs: Optional[int],
-                  progress: Optional[Progress] = None) -> tuple[dict[str, ModuleFacts], dict[str, FileError]]:
+                  progress: Optional[Progress] = None) -> tuple[dict[str, ModuleFacts], dict[str, FileError], int]:
     """Facts of each module (from the cache, else parsed, in a process pool when there are many),
-    or the PL901 error saying why it has none. Errors are cached too: a broken file is parsed once."""
+    or the PL901 error saying why it has none, and how many files were parsed. Errors are cached
+    too: a broken file is parsed once."""
     modules: dict[str, ModuleFacts] = {}
     errors: dict[str, FileError] = {}
     misses: list[SourceFile] = []
@@ -262,7 +263,7 @@ def collect_facts(sources: list[SourceFile], catalog: Catalog, cache: FactsCache
     for miss, outcome in zip(misses, outcomes):
         (errors if isinstance(outcome, FileError) else modules)[miss.file.module] = outcome
         cache.put(miss.key, outcome)
-    return modules, errors
+    return modules, errors, len(misses)
 
 
 def reporting(outcomes: Iterable, total: int, progress: Optional[Progress]) -> Iterator:
