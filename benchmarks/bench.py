@@ -26,7 +26,6 @@ import sysconfig
 import tempfile
 import textwrap
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 PYTHON = sys.executable

@@ -8,7 +8,7 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Optional, Union
+from typing import Union
 
 from privacylint import __version__
 from privacylint.facts import ModuleFacts
