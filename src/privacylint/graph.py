@@ -97,7 +97,7 @@ class TrackedModules:
         self.names = frozenset(names)    # every module of the project
         self.keys = keys                 # module -> facts cache key, for the modules with facts
         self.load = load
-        self.loaded = dict(loaded or {})
+        self.loaded = loaded if loaded is not None else {}
         self.reads: Optional[set[str]] = None
         self._prefixes: dict[str, tuple[tuple[str, str], ...]] = {}
 

@@ -74,7 +74,8 @@ def update(previous: Optional[ProjectState], salt: str, keys: dict[str, str], fr
            load_graph: Callable[[str], Optional[ModuleGraph]], catalog: Catalog, manifest: Manifest) -> Outcome:
     """The project's flows, reusing what `previous` computed from facts that have not changed.
 
-    keys: module -> facts key for every module with facts; fresh: facts already in memory;
+    keys: module -> facts key for every module with facts; fresh: facts already in memory, emptied
+    once the module graphs are built (the walks do not need facts, and they are most of the memory);
     errors: modules without facts; load_facts / load_graph read the caches (load_graph may miss)."""
     if previous is None or previous.salt != salt:
         previous = ProjectState(salt)
@@ -94,6 +95,7 @@ def update(previous: Optional[ProjectState], salt: str, keys: dict[str, str], fr
             keys[module], graph_key(salt, module_graph), module_graph.depends_on, module_graph.tail_modules,
             module_graph.sources, source_reads(facts), sdk_uses(facts, top_packages, catalog), facts.suppressions,
             facts.path, facts.lines)
+    modules.loaded.clear()
 
     touched: set[str] = set()
     for module in stale | dropped:
