@@ -411,25 +411,18 @@ def _name_set(attribute: str):
     return load
 
 
-def _load_containers(catalog: Catalog, node: Node) -> None:
-    for item in expect(node, list, "containers"):
-        fields = Reader(item, ["pattern", "category"], "container")
-        pattern_node = fields.require("pattern", "container")
-        pattern = expect(pattern_node, str, "pattern")
-        if pattern in catalog.containers:
-            raise pattern_node.error(f"container '{pattern}' is already in the catalog, "
-                                     f"as {catalog.containers[pattern]}")
-        catalog.containers[pattern] = _category(catalog, fields.require("category", "container"))
-
-
-def _load_field_types(catalog: Catalog, node: Node) -> None:
-    for item in expect(node, list, "field_types"):
-        fields = Reader(item, ["type", "category"], "field type")
-        type_node = fields.require("type", "field type")
-        pattern = expect(type_node, str, "type")
-        if pattern in catalog.field_types:
-            raise type_node.error(f"field type '{pattern}' is already in the catalog, as {catalog.field_types[pattern]}")
-        catalog.field_types[pattern] = _category(catalog, fields.require("category", "field type"))
+def _category_table(attribute: str, key: str, label: str):
+    """A loader of `[{KEY: pattern, category: C}, ...]` into the catalog's table pattern -> category."""
+    def load(catalog: Catalog, node: Node) -> None:
+        table = getattr(catalog, attribute)
+        for item in expect(node, list, attribute):
+            fields = Reader(item, [key, "category"], label)
+            pattern_node = fields.require(key, label)
+            pattern = expect(pattern_node, str, key)
+            if pattern in table:
+                raise pattern_node.error(f"{label} '{pattern}' is already in the catalog, as {table[pattern]}")
+            table[pattern] = _category(catalog, fields.require("category", label))
+    return load
 
 
 RECIPIENT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -609,8 +602,8 @@ _SECTIONS = {   # every section of a rules file and its loader, in the order the
     "ends_flow_methods": _name_set("ends_flow_methods"),
     "fills_receiver": _name_set("fills_receiver"),
     "pseudonymizes": _name_set("pseudonymizes"),
-    "containers": _load_containers,
-    "field_types": _load_field_types,
+    "containers": _category_table("containers", "pattern", "container"),
+    "field_types": _category_table("field_types", "type", "field type"),
     "recipients": _load_recipients,
 }
 

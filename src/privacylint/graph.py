@@ -192,9 +192,7 @@ class ProjectGraph:
     graph; `flows_from` walks it, loading (through `load_graph`) the module graphs whose edges leave
     from the modules it reaches, so that an incremental run walks only what a change can affect."""
 
-    def __init__(self, modules: TrackedModules, catalog: Catalog, manifest: Manifest,
-                 load_graph: Optional[Callable[[str], ModuleGraph]] = None,
-                 contributors: Optional[dict[str, set[str]]] = None):
+    def __init__(self, modules: TrackedModules, catalog: Catalog, manifest: Manifest):
         self.modules = modules
         self.catalog = catalog
         self.manifest = manifest
@@ -206,8 +204,10 @@ class ProjectGraph:
         self.settings_modules = sorted(m for m in modules.names if m == "settings" or m.endswith(".settings"))
         self.custom_calls = {call: entry for entry in manifest.recipients for call in entry.calls}
         self.custom_modules = [(prefix, entry) for entry in manifest.recipients for prefix in entry.modules]
-        self.load_graph = load_graph
-        self.contributors = contributors or {}    # module -> modules whose edges leave from its nodes
+        # Known once the module graphs are (incremental.update): how to load one, and for each module
+        # the modules whose graphs have edges leaving from its nodes.
+        self.load_graph: Optional[Callable[[str], ModuleGraph]] = None
+        self.contributors: dict[str, set[str]] = {}
         self.added: set[str] = set()
         self._edges = 0
         self._building: Optional[ModuleGraph] = None
