@@ -145,3 +145,85 @@ def test_a_flow_through_an_unchanged_module_into_a_changed_one(tmp_path):
                             ("PL202", "shop/mailer.py", 5, "user.contact.email", "stripe")]
     assert [step.path for step in report.findings[1].flow.trace][:1] == ["shop/views.py"]
     assert comparable(report) == comparable(run(root, use_cache=False))
+
+
+def test_facts_loaded_for_a_build_stay_in_memory_only_while_recent(monkeypatch):
+    from privacylint import graph
+    from privacylint.facts import ModuleFacts
+
+    monkeypatch.setattr(graph, "RECENT_FACTS", 2)
+    loads = []
+
+    def load(module):
+        loads.append(module)
+        return ModuleFacts(path=f"{module}.py", module=module, lines=1)
+
+    given = ModuleFacts(path="a.py", module="a", lines=1)
+    modules = graph.TrackedModules("abcde", dict.fromkeys("abcde", "key"), load, {"a": given})
+    assert [modules[name].module for name in "bcbdcba"] == list("bcbdcba")
+    # b is read again before d comes, so c is the oldest and goes; then c comes back, and b goes
+    assert loads == ["b", "c", "d", "c", "b"]
+    assert list(modules.recent) == ["c", "b"] and modules["a"] is given
+    modules.forget()
+    assert not modules.recent and not modules.in_memory
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_an_incremental_run_that_reloads_evicted_facts_equals_a_cold_run(tmp_path, monkeypatch, edit):
+    """After an edit, the unchanged modules' facts come from the cache; with room for one module's
+    facts only, a build that reads three loads some again, and the result does not change."""
+    from privacylint import graph
+
+    root = write_project(tmp_path, PROJECT)
+    run(root)
+    path, old, new, expected = EDITS[edit]
+    (root / path).write_text((root / path).read_text().replace(old, new))
+    monkeypatch.setattr(graph, "RECENT_FACTS", 1)
+    incremental = run(root)
+    assert rows(incremental) == expected
+    assert comparable(incremental) == comparable(run(root, use_cache=False))
+
+
+def test_parse_workers_store_facts_in_the_cache_instead_of_sending_them(tmp_path):
+    from privacylint.api import collect_facts, facts_for, open_project, read_sources
+    from privacylint.cache import FactsCache
+    from privacylint.discovery import discover
+
+    files = {f"shop/m{n}.py": f"import logging\n\n\ndef f{n}(request):\n    logging.info(request.POST['email'])\n"
+             for n in range(9)}
+    root = write_project(tmp_path, {**PROJECT, **files, "shop/broken.py": "def (:\n"})
+    project = open_project(Options(paths=(root,)))
+    for enabled in (True, False):
+        cache = FactsCache(root, project.catalog.digest, enabled=enabled)
+        sources, _ = read_sources(discover(root, ())[0], cache, {})
+        facts, errors, parsed = collect_facts(sources, project.catalog, cache, jobs=2)
+        assert parsed == len(sources) == 14
+        assert [(e.path, e.line) for e in errors.values()] == [("shop/broken.py", 1)]
+        for source in sources:
+            if source.file.module == "shop.broken":
+                continue
+            expected = facts_for(source.file, source.content, project.catalog)
+            if enabled:   # the parent loads them when a build reads them
+                assert facts[source.file.module] is None and cache.get(source.key) == expected
+            else:
+                assert facts[source.file.module] == expected
+
+
+def test_the_garbage_collector_is_paused_during_the_analysis_only(tmp_path, monkeypatch):
+    import gc
+
+    from privacylint import api
+
+    root = write_project(tmp_path, PROJECT)
+    seen = []
+    original = api.analyse
+    monkeypatch.setattr(api, "analyse", lambda *args: seen.append(gc.isenabled()) or original(*args))
+    assert gc.isenabled()
+    run(root)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        run(root)
+        assert seen == [False, False] and not gc.isenabled()   # a caller's choice is kept
+    finally:
+        gc.enable()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
+import gc
 import hashlib
 import io
 import os
 import time
 import tokenize
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -93,7 +95,8 @@ def check(options: Options, project: Optional[Project] = None,
     cache = FactsCache(project.root, project.catalog.digest, enabled=options.use_cache)
     overrides = {stdin_file.relative: options.stdin_text or ""} if stdin_file else {}
     sources, read_errors = read_sources(files, cache, overrides)
-    analysis = analyse(sources, project, cache, options.jobs, progress)
+    with collection_paused():
+        analysis = analyse(sources, project, cache, options.jobs, progress)
     report.errors += read_errors + analysis.errors
     # Personal data reaching a call picked at run time is said in stats, not reported as a flow.
     flows = [flow for flow in analysis.flows if flow.sink.kind != "unresolved"]
@@ -145,6 +148,20 @@ def enabled_codes(select: tuple[str, ...], ignore: tuple[str, ...]) -> set[str]:
                                    "a prefix such as PL2 selects a family)")
     chosen = {c for c in ALL_CODES if not select or any(s == "ALL" or c.startswith(s) for s in select)}
     return {c for c in chosen if not any(s == "ALL" or c.startswith(s) for s in ignore)}
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while the analysis loads and builds (it restarts
+    after, and collects any cycle then). Facts and graphs hold no cycles, but the collector scans
+    every live object again and again as they are made: loading cached facts took 4x as long."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # ----- facts ------------------------------------------------------------------------------------
@@ -221,10 +238,9 @@ def analyse(sources: list[SourceFile], project: Project, cache: FactsCache, jobs
             raise PrivacylintError(f"{chosen[module].file.relative}: facts could not be rebuilt: {facts.message}")
         return facts
 
-    outcome = update(previous, salt, keys, fresh, errors, load_facts, cache.get_entry, project.catalog,
-                     project.manifest)
-    for module_graph in outcome.graphs.values():
-        cache.put_entry(outcome.state.modules[module_graph.module].graph_key, module_graph)
+    in_memory = {module: facts for module, facts in fresh.items() if facts is not None}
+    outcome = update(previous, salt, keys, in_memory, errors, load_facts, cache.get_entry, cache.put_entry,
+                     project.catalog, project.manifest)
     cache.put_entry(STATE_KEY, outcome.state)
     summaries = [outcome.state.modules[m] for m in chosen if m in outcome.state.modules]
     analysis = Analysis(outcome.flows, [read for s in summaries for read in s.source_reads],
@@ -236,11 +252,12 @@ def analyse(sources: list[SourceFile], project: Project, cache: FactsCache, jobs
 
 
 def collect_facts(sources: list[SourceFile], catalog: Catalog, cache: FactsCache, jobs: Optional[int],
-                  progress: Optional[Progress] = None) -> tuple[dict[str, ModuleFacts], dict[str, FileError], int]:
+                  progress: Optional[Progress] = None) -> tuple[dict[str, Optional[ModuleFacts]], dict[str, FileError], int]:
     """Facts of each module (from the cache, else parsed, in a process pool when there are many),
     or the PL901 error saying why it has none, and how many files were parsed. Errors are cached
-    too: a broken file is parsed once."""
-    modules: dict[str, ModuleFacts] = {}
+    too: a broken file is parsed once. Facts that a worker stored in the cache are not sent back
+    (None): the graph build loads them when it reads them, so they need not all fit in memory."""
+    modules: dict[str, Optional[ModuleFacts]] = {}
     errors: dict[str, FileError] = {}
     misses: list[SourceFile] = []
     for source in sources:
@@ -255,14 +272,17 @@ def collect_facts(sources: list[SourceFile], catalog: Catalog, cache: FactsCache
     if workers > 1 and len(misses) >= 8:
         from concurrent.futures import ProcessPoolExecutor  # only when there is enough to parse
 
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog,)) as pool:
-            results = pool.map(_facts_in_worker, [(m.file, m.content) for m in misses], chunksize=4)
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog, cache)) as pool:
+            results = pool.map(_facts_in_worker, [(m.file, m.content, m.key) for m in misses], chunksize=4)
             outcomes = list(reporting(results, len(misses), progress))
     else:
-        outcomes = list(reporting((facts_for(m.file, m.content, catalog) for m in misses), len(misses), progress))
+        outcomes = list(reporting((_facts_stored(m.file, m.content, m.key, catalog, cache, keep=True)
+                                   for m in misses), len(misses), progress))
     for miss, outcome in zip(misses, outcomes):
-        (errors if isinstance(outcome, FileError) else modules)[miss.file.module] = outcome
-        cache.put(miss.key, outcome)
+        if isinstance(outcome, FileError):
+            errors[miss.file.module] = outcome
+        else:
+            modules[miss.file.module] = outcome
     return modules, errors, len(misses)
 
 
@@ -275,16 +295,26 @@ def reporting(outcomes: Iterable, total: int, progress: Optional[Progress]) -> I
 
 
 _WORKER_CATALOG: Optional[Catalog] = None
+_WORKER_CACHE: Optional[FactsCache] = None
 
 
-def _init_worker(catalog: Catalog) -> None:
-    """Workers get the parent's catalog: it may hold the user's rules (extend-rules)."""
-    global _WORKER_CATALOG
-    _WORKER_CATALOG = catalog
+def _init_worker(catalog: Catalog, cache: FactsCache) -> None:
+    """Workers get the parent's catalog (it may hold the user's rules, extend-rules) and cache."""
+    global _WORKER_CATALOG, _WORKER_CACHE
+    _WORKER_CATALOG, _WORKER_CACHE = catalog, cache
+    gc.enable()  # a forked worker inherits the paused collector; a worker's trees come and go
 
 
-def _facts_in_worker(item: tuple[ProjectFile, bytes]):
-    return facts_for(item[0], item[1], _WORKER_CATALOG)
+def _facts_in_worker(item: tuple[ProjectFile, bytes, str]):
+    return _facts_stored(*item, _WORKER_CATALOG, _WORKER_CACHE, keep=False)
+
+
+def _facts_stored(file: ProjectFile, content: bytes, key: str, catalog: Catalog, cache: FactsCache, keep: bool):
+    """A file's facts or PL901 error, stored in the cache; facts are returned only when `keep` is
+    set or the cache could not take them (None otherwise)."""
+    outcome = facts_for(file, content, catalog)
+    stored = cache.put(key, outcome)
+    return outcome if keep or not stored or isinstance(outcome, FileError) else None
 
 
 def facts_for(file: ProjectFile, content: bytes, catalog: Catalog):

@@ -56,8 +56,9 @@ class FactsCache:
         found = self._load(key)
         return found if isinstance(found, (ModuleFacts, FileError)) else None
 
-    def put(self, key: str, outcome: Union[ModuleFacts, FileError]) -> None:
-        self._store(key, outcome)
+    def put(self, key: str, outcome: Union[ModuleFacts, FileError]) -> bool:
+        """Store a file's facts or error; False when the cache is off or could not take it."""
+        return self._store(key, outcome)
 
     def get_entry(self, key: str):
         """Any other value stored under a key (the project's analysis, module graphs, the incremental
@@ -70,9 +71,10 @@ class FactsCache:
     def _load(self, key: str):
         return load_pickle(self.folder / key[-2:] / key) if self.enabled else None
 
-    def _store(self, key: str, value) -> None:
+    def _store(self, key: str, value) -> bool:
         if self.enabled and not store_pickle(self.folder / key[-2:] / key, value):
             self.enabled = False
+        return self.enabled
 
 
 FACTS_CODE = ("facts.py", "extract.py", "positions.py", "catalog.py")

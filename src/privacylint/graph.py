@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional, Union
 
@@ -85,6 +85,11 @@ class ModuleGraph:
         return frozenset({self.module} | {tail[1] for tail, _, _ in self.edges})
 
 
+# Facts loaded from the cache that stay in memory: a build mostly reads its own module and the few
+# it imports, so a short memory serves it, and a project's facts need not fit in memory at once.
+RECENT_FACTS = 64
+
+
 class TrackedModules:
     """Module facts by name, loaded on first use, recording which modules a build reads.
 
@@ -93,11 +98,12 @@ class TrackedModules:
     project modules that have no facts because they do not parse."""
 
     def __init__(self, names: Iterable[str], keys: dict[str, str], load: Callable[[str], ModuleFacts],
-                 loaded: Optional[dict[str, ModuleFacts]] = None):
+                 in_memory: Optional[dict[str, ModuleFacts]] = None):
         self.names = frozenset(names)    # every module of the project
         self.keys = keys                 # module -> facts cache key, for the modules with facts
         self.load = load
-        self.loaded = loaded if loaded is not None else {}
+        self.in_memory = in_memory if in_memory is not None else {}   # given facts, kept until `forget`
+        self.recent: OrderedDict[str, ModuleFacts] = OrderedDict()    # loaded facts, the last few only
         self.reads: Optional[set[str]] = None
         self._prefixes: dict[str, tuple[tuple[str, str], ...]] = {}
 
@@ -107,10 +113,22 @@ class TrackedModules:
 
     def __getitem__(self, module: str) -> ModuleFacts:
         self._read(module)
-        facts = self.loaded.get(module)
+        facts = self.in_memory.get(module)
+        if facts is not None:
+            return facts
+        facts = self.recent.get(module)
         if facts is None:
-            facts = self.loaded[module] = self.load(module)
+            facts = self.recent[module] = self.load(module)
+            if len(self.recent) > RECENT_FACTS:
+                self.recent.popitem(last=False)
+        else:
+            self.recent.move_to_end(module)
         return facts
+
+    def forget(self) -> None:
+        """Drop every module's facts (the walks do not need them, and they are most of the memory)."""
+        self.in_memory.clear()
+        self.recent.clear()
 
     def __contains__(self, module: object) -> bool:
         self._read(module)

@@ -58,7 +58,6 @@ class ProjectState:
 @dataclass
 class Outcome:
     state: ProjectState
-    graphs: dict[str, ModuleGraph]    # the module graphs built in this run, to cache under their keys
     flows: list[Flow]
 
 
@@ -71,12 +70,14 @@ def state_salt(cache_salt: bytes, manifest_digest: str, module_names: list[str])
 
 def update(previous: Optional[ProjectState], salt: str, keys: dict[str, str], fresh: dict[str, ModuleFacts],
            errors: dict[str, tuple[str, FileError]], load_facts: Callable[[str], ModuleFacts],
-           load_graph: Callable[[str], Optional[ModuleGraph]], catalog: Catalog, manifest: Manifest) -> Outcome:
+           load_graph: Callable[[str], Optional[ModuleGraph]], store_graph: Callable[[str, ModuleGraph], None],
+           catalog: Catalog, manifest: Manifest) -> Outcome:
     """The project's flows, reusing what `previous` computed from facts that have not changed.
 
-    keys: module -> facts key for every module with facts; fresh: facts already in memory, emptied
-    once the module graphs are built (the walks do not need facts, and they are most of the memory);
-    errors: modules without facts; load_facts / load_graph read the caches (load_graph may miss)."""
+    keys: module -> facts key for every module with facts; fresh: facts already in memory (the others
+    are loaded when a build reads them), emptied once the module graphs are built;
+    errors: modules without facts; load_facts / load_graph read the caches (load_graph may miss), and
+    store_graph(key, graph) caches a built module graph."""
     if previous is None or previous.salt != salt:
         previous = ProjectState(salt)
     changed = {m for m, key in keys.items() if m not in previous.modules or previous.modules[m].facts_key != key}
@@ -86,23 +87,25 @@ def update(previous: Optional[ProjectState], salt: str, keys: dict[str, str], fr
 
     modules = TrackedModules(set(keys) | set(errors), keys, load_facts, fresh)
     graph = ProjectGraph(modules, catalog, manifest)
-    built = {m: graph.build_module(m) for m in sorted(stale)}
     top_packages = {name.split(".")[0] for name in modules.names}
     summaries = {m: summary for m, summary in previous.modules.items() if m in keys and m not in stale}
-    for module, module_graph in built.items():
+    built: dict[str, ModuleGraph] = {}
+    for module in sorted(stale):
+        module_graph = built[module] = graph.build_module(module)
         facts = modules[module]
         summaries[module] = ModuleSummary(
             keys[module], graph_key(salt, module_graph), module_graph.depends_on, module_graph.tail_modules,
             module_graph.sources, source_reads(facts), sdk_uses(facts, top_packages, catalog), facts.suppressions,
             facts.path, facts.lines)
-    modules.loaded.clear()
+        store_graph(summaries[module].graph_key, module_graph)
+    modules.forget()
 
     touched: set[str] = set()
     for module in stale | dropped:
         if module in previous.modules:
             touched |= previous.modules[module].tail_modules
-        if module in built:
-            touched |= built[module].tail_modules
+        if module in summaries:
+            touched |= summaries[module].tail_modules
     walks = {node: walk for node, walk in previous.walks.items()
              if node[1] in summaries and node[1] not in stale and not walk.reached & touched}
 
@@ -112,9 +115,10 @@ def update(previous: Optional[ProjectState], salt: str, keys: dict[str, str], fr
             contributors.setdefault(tail, set()).add(module)
 
     def module_graph(module: str) -> ModuleGraph:
-        found = built.get(module) or load_graph(summaries[module].graph_key)
+        """A module graph, for the walk to put into networkx (once): no copy is kept here."""
+        found = built.pop(module, None) or load_graph(summaries[module].graph_key)
         if found is None:  # evicted or corrupt: build it again from the same facts
-            found = built[module] = graph.build_module(module)
+            found = graph.build_module(module)
         return found
 
     graph.load_graph, graph.contributors = module_graph, contributors
@@ -124,7 +128,7 @@ def update(previous: Optional[ProjectState], salt: str, keys: dict[str, str], fr
                 walks[node] = SourceWalk(*graph.flows_from(node, category, origin))
 
     state = ProjectState(salt, summaries, errors, walks)
-    return Outcome(state, built, merged_flows(walks.values()))
+    return Outcome(state, merged_flows(walks.values()))
 
 
 def merged_flows(walks) -> list[Flow]:
