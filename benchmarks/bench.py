@@ -7,8 +7,9 @@ temporary folder, and times whole `privacylint` processes, as users run them:
   1. cold full run (2 jobs) vs bare `libcst.parse_module` of the same files in 2 processes
   2. warm run, nothing changed            (target < 1.0 s, interpreter start included)
   3. warm run after one file changed, whole report and pre-commit style (that file only)
-  4. single-file editor check (--stdin-filename) with a warm cache   (target < 0.5 s)
-  5. peak memory of a cold run                                         (target < 300 MiB)
+  4. single-file editor check with a warm cache (target < 0.5 s): `--stdin-filename` in a new
+     process, and the language server's answer to an edit (what an editor runs)
+  5. peak memory of a cold run (empty cache; also with --no-cache)     (target < 300 MiB)
   6. time per 1k lines at 1/4, 1/2 and all of the size
 and the same cold-run ratio on the running Python's standard library. bandit is timed too when
 it is installed. Nothing here is a test: the figures go into the issue notes.
@@ -17,6 +18,7 @@ it is installed. Nothing here is a test: the figures go into the issue notes.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -179,15 +181,63 @@ def bare_parse(files: list[str], jobs: int) -> float:
     return time.perf_counter() - started
 
 
-def peak_memory_mib(project: Path) -> float:
+def peak_memory_mib(project: Path, *options: str) -> float:
+    """Peak memory of a cold run: the cache is emptied first (or, with --no-cache, not used)."""
+    clear_cache(project)
     code = ("import resource, sys; from privacylint.cli import main;"
-            "main(['check', '--no-cache', '--exit-zero', '--format', 'json', '--output', '/dev/null', '--jobs', '2']);"
+            f"main(['check', '--exit-zero', '--format', 'json', '--output', '/dev/null', '--jobs', '2', *{options!r}]);"
             "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
             "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
             "print(me, kids)")
     out = subprocess.run([PYTHON, "-c", code], cwd=project, capture_output=True, text=True, check=True).stdout
     me, kids = (int(v) for v in out.split())
     return (me + 2 * kids) / 1024  # the parent plus two workers at their peak (an upper bound)
+
+
+def lsp_latencies(project: Path, target: Path, buffers: list[str]) -> list[float]:
+    """Seconds from each edit of `target` in `privacylint lsp` to its diagnostics, less the pause
+    the server waits for typing to stop (TYPING_PAUSE); None when pygls is not installed."""
+    from privacylint.lsp import TYPING_PAUSE
+
+    server = subprocess.Popen([PYTHON, "-m", "privacylint", "lsp"], cwd=project, env=ENVIRONMENT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def send(message: dict) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        server.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        server.stdin.flush()
+
+    def diagnostics_for(version: int) -> None:
+        while True:
+            length = 0
+            while (line := server.stdout.readline().strip()):
+                name, _, value = line.decode().partition(":")
+                length = int(value) if name.lower() == "content-length" else length
+            if not length:
+                raise SystemExit("privacylint lsp exited")
+            message = json.loads(server.stdout.read(length))
+            if message.get("method") == "textDocument/publishDiagnostics" and \
+                    message["params"].get("version") == version:
+                return
+
+    uri = target.resolve().as_uri()
+    send({"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": project.resolve().as_uri(),
+                                                      "capabilities": {}}})
+    send({"method": "initialized", "params": {}})
+    send({"method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": uri, "languageId": "python", "version": 0, "text": target.read_text()}}})
+    diagnostics_for(0)  # the first answer loads the project; the ones timed are edits after it
+    latencies = []
+    for version, text in enumerate(buffers, 1):
+        started = time.perf_counter()
+        send({"method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": version},
+                                                             "contentChanges": [{"text": text}]}})
+        diagnostics_for(version)
+        latencies.append(time.perf_counter() - started - TYPING_PAUSE)
+    send({"id": 2, "method": "shutdown"})
+    send({"method": "exit"})
+    server.wait(timeout=30)
+    return latencies
 
 
 def python_files(root: Path) -> list[str]:
@@ -199,13 +249,15 @@ def clear_cache(project: Path) -> None:
 
 
 def cold(project: Path, repeat: int) -> tuple[float, float]:
+    """Medians of cold runs and of the baseline, taken in turns so that a change in the machine's load
+    (this is often a shared virtual machine) weighs on both alike."""
     files = python_files(project)
-
-    def ours() -> float:
+    ours, base = [], []
+    for _ in range(repeat):
         clear_cache(project)
-        return timed(check_command("--jobs", "2"), project)
-
-    return median_of(repeat, ours), median_of(repeat, lambda: bare_parse(files, 2))
+        ours.append(timed(check_command("--jobs", "2"), project))
+        base.append(bare_parse(files, 2))
+    return statistics.median(ours), statistics.median(base)
 
 
 def main() -> None:
@@ -242,12 +294,21 @@ def main() -> None:
 
         editor = median_of(args.repeat, lambda: timed(check_command("--stdin-filename", str(target)), project,
                                                       stdin=edited_buffer()))
-        memory = peak_memory_mib(project)
+        try:
+            import pygls  # noqa: F401 - only to know whether the language server can run
+        except ImportError:
+            server = None
+        else:
+            server = statistics.median(lsp_latencies(project, target, [edited_buffer() for _ in range(args.repeat)]))
+        memory, memory_without_cache = peak_memory_mib(project), peak_memory_mib(project, "--no-cache")
         print(f"\nwarm run, nothing changed:          {warm:6.2f} s   (target < 1.0 s)")
         print(f"warm run, one file changed:         {changed_all:6.2f} s   (target < 1.0 s)")
         print(f"  the same, pre-commit (that file): {changed_one:6.2f} s   (target < 1.0 s)")
         print(f"editor check (--stdin-filename):    {editor:6.2f} s   (target < 0.5 s)")
+        print("editor check (language server):     " + (f"{server:6.2f} s   (target < 0.5 s; after the typing pause)"
+                                                        if server is not None else "  pygls is not installed"))
         print(f"peak memory, cold run:              {memory:6.0f} MiB (target < 300 MiB)")
+        print(f"  the same with --no-cache:         {memory_without_cache:6.0f} MiB (the facts stay in memory)")
         if shutil.which("bandit"):
             bandit = median_of(args.repeat, lambda: timed(["bandit", "-q", "-r", str(project / "shop")], project))
             print(f"bandit -r, same project:            {bandit:6.2f} s")

@@ -227,3 +227,23 @@ def test_the_garbage_collector_is_paused_during_the_analysis_only(tmp_path, monk
         assert seen == [False, False] and not gc.isenabled()   # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_the_flow_graph_is_freed_without_the_garbage_collector(tmp_path):
+    """networkx graphs are reference cycles: left to the collector, one costs a scan of every edge."""
+    import gc
+
+    import networkx as nx
+
+    root = write_project(tmp_path, PROJECT)
+    (root / "shop/helpers.py").write_text(HELPERS.replace("return 'constant'", "return value.strip()"))
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        assert rows(run(root, use_cache=False)) == [("PL202", "shop/views.py", 10, "user.contact.email", "stripe")]
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, nx.MultiDiGraph) and o.number_of_edges()]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert left == []

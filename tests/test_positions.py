@@ -29,3 +29,29 @@ def test_ast_positions_equal_libcst_positions(path):
     reference._from_libcst(tree)
     nodes = list(preorder(tree))
     assert nodes and all(fast.get(node) == reference.get(node) for node in nodes)
+
+
+MATCH_AND_FRIENDS = '''
+match command.split():
+    case [Point(x=0, y=obj.attr), *rest] if rest[0].go():
+        print(f"{obj.name!r:>{width()}}")
+    case {"key": value, **others}:
+        lambda: (yield from items[1:2])
+async def f():
+    async with a.b() as c, d[0]:
+        await e.f(*g, **h)
+    global_name: Annotated[int, meta.data()] = [i.j for i in k() if i.l]
+'''
+
+
+@pytest.mark.parametrize("path", SAMPLES[-4:] + [None], ids=lambda p: p.name if p else "match")
+def test_the_ast_walk_finds_every_statement_call_attribute_and_subscript(path):
+    from privacylint.positions import ast_nodes
+
+    parsed = ast.parse(path.read_text(encoding="utf-8") if path else MATCH_AND_FRIENDS)
+    found = ast_nodes(parsed)
+    every = list(ast.walk(parsed))
+    assert {key: sorted(map(id, nodes)) for key, nodes in found.items()} == {
+        "stmt": sorted(id(n) for n in every if isinstance(n, ast.stmt)),
+        **{kind.__name__: sorted(id(n) for n in every if type(n) is kind)
+           for kind in (ast.Call, ast.Attribute, ast.Subscript)}}

@@ -114,18 +114,16 @@ def update(previous: Optional[ProjectState], salt: str, keys: dict[str, str], fr
         for tail in summary.tail_modules:
             contributors.setdefault(tail, set()).add(module)
 
-    def module_graph(module: str) -> ModuleGraph:
+    def module_graph(module: str) -> Optional[ModuleGraph]:
         """A module graph, for the walk to put into networkx (once): no copy is kept here."""
-        found = built.pop(module, None) or load_graph(summaries[module].graph_key)
-        if found is None:  # evicted or corrupt: build it again from the same facts
-            found = graph.build_module(module)
-        return found
+        return built.pop(module, None) or load_graph(summaries[module].graph_key)
 
     graph.load_graph, graph.contributors = module_graph, contributors
     for module in sorted(summaries):
         for node, category, origin in summaries[module].sources:
             if node not in walks:
                 walks[node] = SourceWalk(*graph.flows_from(node, category, origin))
+    graph.release()
 
     state = ProjectState(salt, summaries, errors, walks)
     return Outcome(state, merged_flows(walks.values()))

@@ -84,6 +84,39 @@ def preorder(tree: cst.Module) -> Iterator[cst.CSTNode]:
         stack.extend(reversed(children))
 
 
+# ast nodes below which no statement, call, attribute or subscript can be
+_AST_LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.alias, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+_AST_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def ast_nodes(parsed: ast.Module) -> dict[str, list[ast.AST]]:
+    """The statements and Call/Attribute/Subscript nodes of a tree, in no particular order (a walk
+    that skips leaves and `ctx`: ast.walk costs as much as the parse)."""
+    found: dict[str, list[ast.AST]] = {"stmt": [], "Call": [], "Attribute": [], "Subscript": []}
+    expressions = {ast.Call: found["Call"], ast.Attribute: found["Attribute"], ast.Subscript: found["Subscript"]}
+    statements = found["stmt"]
+    stack: list = [parsed]
+    while stack:
+        node = stack.pop()
+        node_type = type(node)
+        kept = expressions.get(node_type)
+        if kept is not None:
+            kept.append(node)
+        elif isinstance(node, ast.stmt):
+            statements.append(node)
+        fields = _AST_FIELDS.get(node_type)
+        if fields is None:
+            fields = _AST_FIELDS[node_type] = () if issubclass(node_type, _AST_LEAVES) else tuple(
+                name for name in node_type._fields if name != "ctx")
+        for name in fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
+    return found
+
+
 class PositionIndex:
     def __init__(self, tree: cst.Module, source: str, parsed: ast.Module):
         self.lines = LINE_BREAK.split(source)  # as Python's tokenizer counts lines, not str.splitlines
@@ -96,12 +129,7 @@ class PositionIndex:
         return self.spans.get(id(node))
 
     def _from_ast(self, tree: cst.Module, parsed: ast.Module) -> bool:
-        wanted: dict[str, list[ast.AST]] = {"stmt": [], "Call": [], "Attribute": [], "Subscript": []}
-        for node in ast.walk(parsed):
-            if isinstance(node, ast.stmt):
-                wanted["stmt"].append(node)
-            elif type(node).__name__ in wanted:
-                wanted[type(node).__name__].append(node)
+        wanted = ast_nodes(parsed)
         for nodes in wanted.values():
             nodes.sort(key=lambda n: (n.lineno, n.col_offset, -n.end_lineno, -n.end_col_offset))
         cursors = {key: 0 for key in wanted}
