@@ -129,6 +129,7 @@ def make_project(root: Path, lines: int) -> tuple[Path, int]:
     (root / package).mkdir(parents=True)
     (root / package / "__init__.py").write_text("")
     (root / "privacy.yaml").write_text(MANIFEST)
+    (root / ".gitignore").write_text("__pycache__/\n*.pyc\n.venv/\nbuild/\n")  # as most projects have one
     total, index = 0, 0
     while total < lines:
         for name, template in (("views", VIEW), ("helpers", HELPERS), ("models", MODELS)):

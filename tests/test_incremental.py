@@ -185,7 +185,7 @@ def test_an_incremental_run_that_reloads_evicted_facts_equals_a_cold_run(tmp_pat
 
 
 def test_parse_workers_store_facts_in_the_cache_instead_of_sending_them(tmp_path):
-    from privacylint.api import collect_facts, facts_for, open_project, read_sources
+    from privacylint.api import Parsing, facts_for, open_project, read_sources
     from privacylint.cache import FactsCache
     from privacylint.discovery import discover
 
@@ -196,7 +196,7 @@ def test_parse_workers_store_facts_in_the_cache_instead_of_sending_them(tmp_path
     for enabled in (True, False):
         cache = FactsCache(root, project.catalog.digest, enabled=enabled)
         sources, _ = read_sources(discover(root, ())[0], cache, {})
-        facts, errors, parsed = collect_facts(sources, project.catalog, cache, jobs=2)
+        facts, errors, parsed = Parsing(sources, project.catalog, cache, jobs=2).collect(sources)
         assert parsed == len(sources) == 14
         assert [(e.path, e.line) for e in errors.values()] == [("shop/broken.py", 1)]
         for source in sources:
@@ -247,3 +247,31 @@ def test_the_flow_graph_is_freed_without_the_garbage_collector(tmp_path):
         gc.set_debug(0)
         gc.garbage.clear()
     assert left == []
+
+
+def test_a_few_changed_files_are_parsed_in_a_forked_process_while_the_rest_loads(tmp_path):
+    """A fresh process with LibCST not loaded yet, and one changed file: a forked process parses it
+    (where Linux forks), and the report is exactly the one a cold run gives."""
+    import json
+    import subprocess
+    import sys
+
+    root = write_project(tmp_path, PROJECT)
+    run(root)
+    path, old, new, expected = EDITS["a helper now returns its argument (the caller's module is unchanged)"]
+    (root / path).write_text((root / path).read_text().replace(old, new))
+    script = ("import json, privacylint.api as api\n"
+              "chosen = []\n"
+              "choose = api._pool_context\n"
+              "api._pool_context = lambda *args: chosen.append(choose(*args)) or chosen[-1]\n"
+              "report, _ = api.check(api.Options(paths=(api.Path(%r),), jobs=2))\n"
+              "from privacylint.report.json_format import as_dict\n"
+              "print(json.dumps({'report': as_dict(report), 'how': [getattr(c, '_name', c) for c in chosen]}))\n"
+              % str(root))
+    out = json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout)
+    assert out["how"] == (["fork"] if sys.platform == "linux" else [False])
+    assert [(f["code"], f["path"], f["line"], f["category"], f["recipient"])
+            for f in out["report"]["findings"]] == expected
+    assert out["report"]["stats"]["cached_files"] == len(PROJECT) - 2
+    cold = as_dict(run(root, use_cache=False))
+    assert {k: v for k, v in out["report"].items() if k != "stats"} == {k: v for k, v in cold.items() if k != "stats"}

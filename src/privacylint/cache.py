@@ -56,6 +56,10 @@ class FactsCache:
         found = self._load(key)
         return found if isinstance(found, (ModuleFacts, FileError)) else None
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under the key (it may still turn out unreadable)."""
+        return self.enabled and (self.folder / key[-2:] / key).is_file()
+
     def put(self, key: str, outcome: Union[ModuleFacts, FileError]) -> bool:
         """Store a file's facts or error; False when the cache is off or could not take it."""
         return self._store(key, outcome)
