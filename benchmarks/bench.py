@@ -18,6 +18,7 @@ it is installed. Nothing here is a test: the figures go into the issue notes.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -197,7 +198,7 @@ def peak_memory_mib(project: Path, *options: str) -> float:
 
 def lsp_latencies(project: Path, target: Path, buffers: list[str]) -> list[float]:
     """Seconds from each edit of `target` in `privacylint lsp` to its diagnostics, less the pause
-    the server waits for typing to stop (TYPING_PAUSE); None when pygls is not installed."""
+    the server waits for typing to stop (TYPING_PAUSE) (pygls must be installed)."""
     from privacylint.lsp import TYPING_PAUSE
 
     server = subprocess.Popen([PYTHON, "-m", "privacylint", "lsp"], cwd=project, env=ENVIRONMENT,
@@ -295,11 +296,8 @@ def main() -> None:
 
         editor = median_of(args.repeat, lambda: timed(check_command("--stdin-filename", str(target)), project,
                                                       stdin=edited_buffer()))
-        try:
-            import pygls  # noqa: F401 - only to know whether the language server can run
-        except ImportError:
-            server = None
-        else:
+        server = None
+        if importlib.util.find_spec("pygls") is not None:   # the language server needs it
             server = statistics.median(lsp_latencies(project, target, [edited_buffer() for _ in range(args.repeat)]))
         memory, memory_without_cache = peak_memory_mib(project), peak_memory_mib(project, "--no-cache")
         print(f"\nwarm run, nothing changed:          {warm:6.2f} s   (target < 1.0 s)")

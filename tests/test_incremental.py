@@ -275,3 +275,46 @@ def test_a_few_changed_files_are_parsed_in_a_forked_process_while_the_rest_loads
     assert out["report"]["stats"]["cached_files"] == len(PROJECT) - 2
     cold = as_dict(run(root, use_cache=False))
     assert {k: v for k, v in out["report"].items() if k != "stats"} == {k: v for k, v in cold.items() if k != "stats"}
+
+
+BIGGER = {**PROJECT, **{f"shop/m{n}.py": f"import stripe\nfrom shop.helpers import normalize\n\n\ndef f{n}(request):\n"
+                                          f"    stripe.Customer.create(email=normalize(request.POST['email']))\n"
+                        for n in range(8)}}
+
+
+def cold_rows_built_in_pool(root, monkeypatch) -> tuple[list, list]:
+    from privacylint import api
+
+    monkeypatch.setattr(api, "POOL_BUILDS", 2)
+    pooled = []
+    original = api.build_in_pool
+    monkeypatch.setattr(api, "build_in_pool", lambda stale, *rest: pooled.append(list(stale)) or original(stale, *rest))
+    report, _ = check(Options(paths=(root,), jobs=2))
+    return report, pooled
+
+
+def test_module_graphs_are_built_in_worker_processes_when_many_must_be(tmp_path, monkeypatch):
+    root = write_project(tmp_path, BIGGER)
+    report, pooled = cold_rows_built_in_pool(root, monkeypatch)
+    assert pooled == [["shop", "shop.helpers"] + [f"shop.m{n}" for n in range(8)] + ["shop.other", "shop.views"]]
+    assert rows(report) == []   # normalize returns a constant: nothing reaches stripe
+    (root / "shop/helpers.py").write_text(HELPERS.replace("return 'constant'", "return value.strip()"))
+    report, _ = cold_rows_built_in_pool(root, monkeypatch)   # m0-m7 read helpers: rebuilt, in the pool
+    assert rows(report) == [("PL202", path, line, "user.contact.email", "stripe")
+                            for path, line in [(f"shop/m{n}.py", 6) for n in range(8)] + [("shop/views.py", 10)]]
+    assert comparable(report) == comparable(run(root, use_cache=False))
+    (root / "shop/m3.py").write_text("def f3():\n    return 3\n")   # the next run reuses the stored graphs
+    assert comparable(run(root)) == comparable(run(root, use_cache=False))
+
+
+def test_a_worker_that_cannot_read_facts_from_the_cache_leaves_the_build_to_the_parent(tmp_path, monkeypatch):
+    from privacylint.cache import FactsCache
+    from privacylint.facts import ModuleFacts
+
+    root = write_project(tmp_path, BIGGER)
+    original = FactsCache.get
+    monkeypatch.setattr(FactsCache, "get", lambda self, key: None if isinstance(original(self, key), ModuleFacts)
+                        else original(self, key))   # every facts entry unreadable, here and in the workers
+    report, pooled = cold_rows_built_in_pool(root, monkeypatch)
+    assert len(pooled) == 1
+    assert comparable(report) == comparable(run(root, use_cache=False))

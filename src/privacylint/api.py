@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import gc
 import hashlib
 import io
@@ -212,14 +213,14 @@ def analyse(sources: list[SourceFile], project: Project, cache: FactsCache, jobs
         return found
     parsing = Parsing(sources, project.catalog, cache, jobs)  # runs while networkx and the state load
     try:
-        return analyse_parsed(sources, parsing, project, cache, project_key, progress)
+        return analyse_parsed(sources, parsing, project, cache, project_key, jobs, progress)
     finally:
         parsing.close()
 
 
 def analyse_parsed(sources: list[SourceFile], parsing: Parsing, project: Project, cache: FactsCache,
-                   project_key: str, progress: Optional[Progress]) -> Analysis:
-    from privacylint.incremental import STATE_KEY, ProjectState, state_salt, update  # loads networkx
+                   project_key: str, jobs: Optional[int], progress: Optional[Progress]) -> Analysis:
+    from privacylint.incremental import STATE_KEY, Built, ProjectState, build_modules, state_salt, update  # networkx
 
     chosen: dict[str, SourceFile] = {}
     for source in sources:
@@ -250,8 +251,21 @@ def analyse_parsed(sources: list[SourceFile], parsing: Parsing, project: Project
         return facts
 
     in_memory = {module: facts for module, facts in fresh.items() if facts is not None}
-    outcome = update(previous, salt, keys, in_memory, errors, load_facts, cache.get_entry, cache.put_entry,
-                     project.catalog, project.manifest)
+    names = frozenset(keys) | frozenset(errors)
+
+    def build(stale: list[str]) -> Iterator[Built]:
+        here = functools.partial(build_modules, names=names, keys=keys, salt=salt, load_facts=load_facts,
+                                 in_memory=in_memory, store_graph=cache.put_entry, catalog=project.catalog,
+                                 manifest=project.manifest)
+        workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        if workers > 1 and len(stale) >= POOL_BUILDS and cache.enabled:
+            yield from build_in_pool(stale, here, (names, keys, salt, project.manifest), project.catalog, cache,
+                                     workers)
+        else:
+            yield from here(stale)
+
+    outcome = update(previous, salt, keys, errors, build, load_facts, cache.get_entry, project.catalog,
+                     project.manifest)
     cache.put_entry(STATE_KEY, outcome.state)
     summaries = [outcome.state.modules[m] for m in chosen if m in outcome.state.modules]
     analysis = Analysis(outcome.flows, [read for s in summaries for read in s.source_reads],
@@ -329,6 +343,49 @@ def _pool_context(files: int, workers: int):
     import multiprocessing
 
     return multiprocessing.get_context("fork")
+
+
+# Module graphs are built in worker processes when this many must be (a cold run, a new manifest):
+# each worker loads the facts it reads from the cache, and stores the graphs it builds there.
+POOL_BUILDS = 64
+
+
+def build_in_pool(stale: list[str], here: Callable, context: tuple, catalog: Catalog, cache: FactsCache,
+                  workers: int) -> Iterator:
+    """`here(modules)` (build_modules) run by worker processes on slices of `stale` (consecutive
+    modules, which mostly read the same facts), 4 slices a worker; a slice whose facts a worker could
+    not read from the cache is built here."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(stale) // (workers * 4))
+    slices = [stale[start:start + size] for start in range(0, len(stale), size)]
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog, cache)) as pool:
+        for chosen, results in zip(slices, pool.map(_build_in_worker, [(chosen, *context) for chosen in slices])):
+            yield from (here(chosen) if results is None else results)
+
+
+class _FactsNotCached(Exception):
+    pass
+
+
+def _build_in_worker(task: tuple) -> Optional[list]:
+    from privacylint.incremental import build_modules
+
+    chosen, names, keys, salt, manifest = task
+
+    def load_facts(module: str) -> ModuleFacts:
+        facts = _WORKER_CACHE.get(keys[module])
+        if not isinstance(facts, ModuleFacts):
+            raise _FactsNotCached(module)
+        return facts
+
+    with collection_paused():
+        try:
+            return [(module, summary, None if _WORKER_CACHE.enabled else module_graph)  # stored: not sent
+                    for module, summary, module_graph in build_modules(
+                        chosen, names, keys, salt, load_facts, {}, _WORKER_CACHE.put_entry, _WORKER_CATALOG, manifest)]
+        except _FactsNotCached:
+            return None
 
 
 def reporting(outcomes: Iterable, total: int, progress: Optional[Progress]) -> Iterator:

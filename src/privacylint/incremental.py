@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from privacylint.catalog import Catalog
 from privacylint.facts import ModuleFacts
@@ -68,16 +68,18 @@ def state_salt(cache_salt: bytes, manifest_digest: str, module_names: list[str])
     return digest.hexdigest()
 
 
-def update(previous: Optional[ProjectState], salt: str, keys: dict[str, str], fresh: dict[str, ModuleFacts],
-           errors: dict[str, tuple[str, FileError]], load_facts: Callable[[str], ModuleFacts],
-           load_graph: Callable[[str], Optional[ModuleGraph]], store_graph: Callable[[str, ModuleGraph], None],
+Built = tuple  # (module, its ModuleSummary, its ModuleGraph or None when only the cache has it)
+
+
+def update(previous: Optional[ProjectState], salt: str, keys: dict[str, str],
+           errors: dict[str, tuple[str, FileError]], build: Callable[[list[str]], Iterable[Built]],
+           load_facts: Callable[[str], ModuleFacts], load_graph: Callable[[str], Optional[ModuleGraph]],
            catalog: Catalog, manifest: Manifest) -> Outcome:
     """The project's flows, reusing what `previous` computed from facts that have not changed.
 
-    keys: module -> facts key for every module with facts; fresh: facts already in memory (the others
-    are loaded when a build reads them), emptied once the module graphs are built;
-    errors: modules without facts; load_facts / load_graph read the caches (load_graph may miss), and
-    store_graph(key, graph) caches a built module graph."""
+    keys: module -> facts key for every module with facts; errors: modules without facts;
+    build(modules) builds their graphs and summaries (`build_modules`, here or in worker processes);
+    load_facts / load_graph read the caches (load_graph may miss)."""
     if previous is None or previous.salt != salt:
         previous = ProjectState(salt)
     changed = {m for m, key in keys.items() if m not in previous.modules or previous.modules[m].facts_key != key}
@@ -85,20 +87,14 @@ def update(previous: Optional[ProjectState], salt: str, keys: dict[str, str], fr
     stale = changed | {m for m in keys if m not in changed
                        and any(keys.get(d, "") != k for d, k in previous.modules[m].depends_on.items())}
 
-    modules = TrackedModules(set(keys) | set(errors), keys, load_facts, fresh)
-    graph = ProjectGraph(modules, catalog, manifest)
-    top_packages = {name.split(".")[0] for name in modules.names}
     summaries = {m: summary for m, summary in previous.modules.items() if m in keys and m not in stale}
     built: dict[str, ModuleGraph] = {}
-    for module in sorted(stale):
-        module_graph = built[module] = graph.build_module(module)
-        facts = modules[module]
-        summaries[module] = ModuleSummary(
-            keys[module], graph_key(salt, module_graph), module_graph.depends_on, module_graph.tail_modules,
-            module_graph.sources, source_reads(facts), sdk_uses(facts, top_packages, catalog), facts.suppressions,
-            facts.path, facts.lines)
-        store_graph(summaries[module].graph_key, module_graph)
-    modules.forget()
+    for module, summary, module_graph in build(sorted(stale)):
+        summaries[module] = summary
+        if module_graph is not None:
+            built[module] = module_graph
+    # for the walk, and for a module graph missing from the cache, built again from the same facts
+    graph = ProjectGraph(TrackedModules(set(keys) | set(errors), keys, load_facts), catalog, manifest)
 
     touched: set[str] = set()
     for module in stale | dropped:
@@ -127,6 +123,28 @@ def update(previous: Optional[ProjectState], salt: str, keys: dict[str, str], fr
 
     state = ProjectState(salt, summaries, errors, walks)
     return Outcome(state, merged_flows(walks.values()))
+
+
+def build_modules(chosen: list[str], names: frozenset[str], keys: dict[str, str], salt: str,
+                  load_facts: Callable[[str], ModuleFacts], in_memory: dict[str, ModuleFacts],
+                  store_graph: Callable[[str, ModuleGraph], None], catalog: Catalog,
+                  manifest: Manifest) -> Iterator[Built]:
+    """Build the graphs of the chosen modules and what the next run keeps of them (in this process
+    or a worker's). in_memory: facts at hand (the others are loaded when a build reads them), all
+    dropped at the end; store_graph(key, graph) caches a module graph."""
+    modules = TrackedModules(names, keys, load_facts, in_memory)
+    graph = ProjectGraph(modules, catalog, manifest)
+    top_packages = {name.split(".")[0] for name in names}
+    for module in chosen:
+        module_graph = graph.build_module(module)
+        facts = modules[module]
+        summary = ModuleSummary(
+            keys[module], graph_key(salt, module_graph), module_graph.depends_on, module_graph.tail_modules,
+            module_graph.sources, source_reads(facts), sdk_uses(facts, top_packages, catalog), facts.suppressions,
+            facts.path, facts.lines)
+        store_graph(summary.graph_key, module_graph)
+        yield module, summary, module_graph
+    modules.forget()
 
 
 def merged_flows(walks) -> list[Flow]:
