@@ -318,3 +318,64 @@ def test_a_worker_that_cannot_read_facts_from_the_cache_leaves_the_build_to_the_
     report, pooled = cold_rows_built_in_pool(root, monkeypatch)
     assert len(pooled) == 1
     assert comparable(report) == comparable(run(root, use_cache=False))
+
+
+def test_the_cache_keeps_what_the_current_state_uses_and_drops_old_entries(tmp_path):
+    """After edits, the entries of old file versions go once a week old; the current ones stay, and
+    the next run still reuses everything."""
+    import os
+    import time
+
+    from privacylint.api import open_project
+    from privacylint.cache import KEEP_NEWEST, KEEP_UNUSED, PRUNE_EVERY, FactsCache, prune
+    from privacylint.discovery import discover
+
+    root = write_project(tmp_path, PROJECT)
+    run(root)
+    for number in range(KEEP_NEWEST + 2):  # old versions of helpers: facts, graphs, whole analyses
+        (root / "shop/helpers.py").write_text(HELPERS + f"\n# version {number}\n")
+        run(root)
+    top = root / ".privacylint_cache"
+    entries = sorted(p for p in (top / "facts").glob("*/*"))
+    analyses = [p for p in entries if p.name.startswith("project-")]
+    assert len(analyses) == KEEP_NEWEST + 3
+    long_ago = time.time() - KEEP_UNUSED - 60
+    for path in entries:
+        os.utime(path, (long_ago, long_ago))
+    stray = top / "facts" / "ab" / ".tmp-killed-run"
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_bytes(b"half")
+    os.utime(stray, (long_ago, long_ago))
+    os.utime(top / "pruned", (long_ago, long_ago))   # the last pruning was long ago
+    ran_at = time.time()
+    (root / "shop/other.py").write_text("def unrelated():\n    return 2\n")
+    report = run(root)   # prunes, keeping what this run's state uses
+    assert report.stats.cached_files == len(PROJECT) - 2
+    left = {p.name for p in (top / "facts").glob("*/*")}
+    assert ".tmp-killed-run" not in left and "state" in left
+    assert len([name for name in left if name.startswith("project-")]) == KEEP_NEWEST
+    # of facts and module graphs, exactly the current versions are left
+    project = open_project(Options(paths=(root,)))
+    cache = FactsCache(root, project.catalog.digest)
+    state = cache.get_entry("state")
+    assert {name for name in left if "-" not in name and name != "state"} == {
+        cache.key(f.relative, f.module, f.path.read_bytes()) for f in discover(root, ())[0]}
+    assert {name for name in left if name.startswith("graph-")} == {s.graph_key for s in state.modules.values()}
+    assert comparable(run(root)) == comparable(run(root, use_cache=False))
+    assert prune(top, set(), ran_at + PRUNE_EVERY - 60) == 0   # within the hour: not again, whatever is unused
+
+
+def test_only_the_newest_built_catalogs_are_kept(tmp_path):
+    import os
+    import time
+
+    from privacylint.cache import KEEP_NEWEST, prune
+
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    now = time.time()
+    for age in range(KEEP_NEWEST + 3):
+        (folder / f"catalog-{age}").write_bytes(b"x")
+        os.utime(folder / f"catalog-{age}", (now - age * 60, now - age * 60))
+    assert prune(tmp_path, set(), now) == 3
+    assert sorted(p.name for p in folder.iterdir()) == [f"catalog-{age}" for age in range(KEEP_NEWEST)]

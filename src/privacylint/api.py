@@ -273,6 +273,10 @@ def analyse_parsed(sources: list[SourceFile], parsing: Parsing, project: Project
                         [errors[m][1] for m in chosen if m in errors], sum(s.lines for s in summaries),
                         len(sources) - parsed)
     cache.put_entry(project_key, analysis)
+    used = {project_key, STATE_KEY, *(key for key, _ in outcome.state.errors.values())}
+    for summary in outcome.state.modules.values():
+        used |= {summary.facts_key, summary.graph_key}
+    cache.prune(used, time.time())
     return analysis
 
 

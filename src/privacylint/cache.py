@@ -8,7 +8,7 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Union
+from typing import Iterator, Union
 
 from privacylint import __version__
 from privacylint.facts import ModuleFacts
@@ -72,6 +72,10 @@ class FactsCache:
     def put_entry(self, key: str, value) -> None:
         self._store(key, value)
 
+    def prune(self, used: set[str], now: float) -> int:
+        """See `prune`: entries the current state does not use go after a week."""
+        return prune(self.folder.parent, used, now) if self.enabled else 0
+
     def _load(self, key: str):
         return load_pickle(self.folder / key[-2:] / key) if self.enabled else None
 
@@ -79,6 +83,65 @@ class FactsCache:
         if self.enabled and not store_pickle(self.folder / key[-2:] / key, value):
             self.enabled = False
         return self.enabled
+
+
+PRUNE_EVERY = 3600               # seconds: a cache is pruned at most once an hour
+KEEP_UNUSED = 7 * 24 * 3600      # seconds an entry the current state does not use is kept (another branch's)
+KEEP_NEWEST = 8                  # whole-project analyses and built catalogs kept, the newest, whatever their age
+STALE_TEMPORARY = 3600           # seconds after which a half-written entry (a killed run's) is deleted
+
+
+def prune(top: Path, used: set[str], now: float) -> int:
+    """Delete the entries under `top` (.privacylint_cache) that the current state does not use, once
+    they are a week old, and all but the newest whole-project analyses and catalogs; at most once an
+    hour. A run that still wanted a deleted entry finds a miss and computes it again. Returns how many
+    entries were deleted."""
+    stamp = top / "pruned"
+    try:
+        if now - stamp.stat().st_mtime < PRUNE_EVERY:
+            return 0
+        stamp.touch()
+    except FileNotFoundError:
+        stamp.touch()
+    except OSError:
+        return 0
+    doomed, newest_kept = [], []
+    for path, name, modified in _entries(top):
+        if name.startswith(".tmp-"):
+            if now - modified > STALE_TEMPORARY:
+                doomed.append(path)
+        elif name.startswith("project-") or path.parent.name == "catalog":
+            newest_kept.append((modified, path))
+        elif name not in used and now - modified > KEEP_UNUSED:
+            doomed.append(path)
+    newest_kept.sort(reverse=True)
+    for kind in ("project-", ""):
+        same_kind = [path for _, path in newest_kept if path.name.startswith("project-") == bool(kind)]
+        doomed += same_kind[KEEP_NEWEST:]
+    removed = 0
+    for path in doomed:
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:
+            pass   # gone already (a concurrent run), or not ours to delete
+    return removed
+
+
+def _entries(top: Path) -> Iterator[tuple[Path, str, float]]:
+    """(path, name, modification time) of every entry: facts/<xx>/<key> and catalog/<key>."""
+    folders = [top / "catalog"]
+    try:
+        folders += [Path(entry.path) for entry in os.scandir(top / "facts") if entry.is_dir()]
+    except OSError:
+        pass
+    for folder in folders:
+        try:
+            for entry in os.scandir(folder):
+                if entry.is_file(follow_symlinks=False):
+                    yield Path(entry.path), entry.name, entry.stat().st_mtime
+        except OSError:
+            continue
 
 
 FACTS_CODE = ("facts.py", "extract.py", "positions.py", "catalog.py")
