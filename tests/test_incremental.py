@@ -379,3 +379,21 @@ def test_only_the_newest_built_catalogs_are_kept(tmp_path):
         os.utime(folder / f"catalog-{age}", (now - age * 60, now - age * 60))
     assert prune(tmp_path, set(), now) == 3
     assert sorted(p.name for p in folder.iterdir()) == [f"catalog-{age}" for age in range(KEEP_NEWEST)]
+
+
+def test_a_module_graph_missing_from_the_cache_is_built_again_for_the_walk(tmp_path, monkeypatch):
+    from privacylint.graph import ProjectGraph
+
+    root = write_project(tmp_path, PROJECT)
+    run(root)
+    for entry in (root / ".privacylint_cache" / "facts").glob("*/graph-*"):
+        entry.unlink()   # pruned, or deleted by hand
+    built = []
+    original = ProjectGraph.build_module
+    monkeypatch.setattr(ProjectGraph, "build_module", lambda self, module: built.append(module) or original(self, module))
+    path, old, new, expected = EDITS["a class's client changes to another SDK in another module"]
+    (root / path).write_text((root / path).read_text().replace(old, new))
+    report = run(root)
+    assert built == ["shop.views", "shop.helpers"]   # views is stale; the walk from it needs helpers' graph
+    assert rows(report) == expected
+    assert comparable(report) == comparable(run(root, use_cache=False))
