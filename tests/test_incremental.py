@@ -397,3 +397,22 @@ def test_a_module_graph_missing_from_the_cache_is_built_again_for_the_walk(tmp_p
     assert built == ["shop.views", "shop.helpers"]   # views is stale; the walk from it needs helpers' graph
     assert rows(report) == expected
     assert comparable(report) == comparable(run(root, use_cache=False))
+
+
+def test_files_go_to_the_pool_largest_first_in_batches_of_similar_size(tmp_path):
+    from privacylint.api import BATCH_BYTES, Parsing, batched, open_project, read_sources
+    from privacylint.cache import FactsCache
+    from privacylint.discovery import discover
+
+    kilobytes = {"huge": 100, "large": 50, "medium": 20, "small": 10, "tiny": 5, "empty": 0}
+    root = write_project(tmp_path, {"privacy.yaml": MANIFEST, **{
+        f"pkg/{name}.py": "x = 1\n" * (size * 1024 // 6) for name, size in kilobytes.items()}})
+    project = open_project(Options(paths=(root,)))
+    cache = FactsCache(root, project.catalog.digest)
+    sources, _ = read_sources(discover(root, ())[0], cache, {})
+    parsing = Parsing(sources, project.catalog, cache, jobs=1)
+    order = [source.file.module for source in parsing.misses.values()]
+    assert order == ["pkg.huge", "pkg.large", "pkg.medium", "pkg.small", "pkg.tiny", "pkg.empty"]
+    assert BATCH_BYTES == 64 * 1024
+    assert [[source.file.module for source in batch] for batch in batched(list(parsing.misses.values()))] == [
+        ["pkg.huge"], ["pkg.large"], ["pkg.medium", "pkg.small", "pkg.tiny", "pkg.empty"]]

@@ -6,6 +6,7 @@ import ast
 import functools
 import gc
 import hashlib
+import itertools
 import io
 import os
 import sys
@@ -289,7 +290,9 @@ class Parsing:
 
     def __init__(self, sources: list[SourceFile], catalog: Catalog, cache: FactsCache, jobs: Optional[int]):
         self.catalog, self.cache = catalog, cache
-        self.misses = {source.key: source for source in sources if not cache.has(source.key)}
+        # the largest first: a huge file starts early, and small ones fill the end of the run
+        misses = sorted((source for source in sources if not cache.has(source.key)), key=lambda m: -len(m.content))
+        self.misses = {source.key: source for source in misses}
         self.pool = None
         self.pending: Optional[Iterator] = None
         context = _pool_context(len(self.misses), jobs if jobs is not None else (os.cpu_count() or 1))
@@ -299,8 +302,8 @@ class Parsing:
             workers = 1 if context is not None else (jobs or os.cpu_count() or 1)
             self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                                             initargs=(catalog, cache))
-            self.pending = self.pool.map(_facts_in_worker, [(m.file, m.content, m.key) for m in self.misses.values()],
-                                         chunksize=4)
+            batches = [[(m.file, m.content, m.key) for m in batch] for batch in batched(list(self.misses.values()))]
+            self.pending = itertools.chain.from_iterable(self.pool.map(_facts_of_batch, batches))
 
     def collect(self, needed: list[SourceFile], progress: Optional[Progress] = None,
                 ) -> tuple[dict[str, Optional[ModuleFacts]], dict[str, FileError], int]:
@@ -331,6 +334,24 @@ class Parsing:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = self.pending = None
+
+
+BATCH_BYTES = 64 * 1024   # files are sent to the pool's workers in batches of about this much source
+
+
+def batched(sources: list[SourceFile]) -> Iterator[list[SourceFile]]:
+    """Consecutive batches of about BATCH_BYTES each; a larger file makes a batch of its own, so that
+    one huge file never holds back others behind it in a worker."""
+    batch: list[SourceFile] = []
+    size = 0
+    for source in sources:
+        if batch and size + len(source.content) > BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+        batch.append(source)
+        size += len(source.content)
+    if batch:
+        yield batch
 
 
 def _pool_context(files: int, workers: int):
@@ -411,8 +432,8 @@ def _init_worker(catalog: Catalog, cache: FactsCache) -> None:
     gc.enable()  # a forked worker inherits the paused collector; a worker's trees come and go
 
 
-def _facts_in_worker(item: tuple[ProjectFile, bytes, str]):
-    return _facts_stored(*item, _WORKER_CATALOG, _WORKER_CACHE, keep=False)
+def _facts_of_batch(items: list[tuple[ProjectFile, bytes, str]]) -> list:
+    return [_facts_stored(*item, _WORKER_CATALOG, _WORKER_CACHE, keep=False) for item in items]
 
 
 def _facts_stored(file: ProjectFile, content: bytes, key: str, catalog: Catalog, cache: FactsCache, keep: bool):
