@@ -416,3 +416,42 @@ def test_files_go_to_the_pool_largest_first_in_batches_of_similar_size(tmp_path)
     assert BATCH_BYTES == 64 * 1024
     assert [[source.file.module for source in batch] for batch in batched(list(parsing.misses.values()))] == [
         ["pkg.huge"], ["pkg.large"], ["pkg.medium", "pkg.small", "pkg.tiny", "pkg.empty"]]
+
+
+ORIGINAL = {}   # the functions the dying ones stand in for (forked workers see this module as it is)
+
+
+def dying_parse(items):
+    """A parse worker killed (out of memory, say) on the batch holding views.py."""
+    import os
+
+    if any(item[0].relative == "shop/views.py" for item in items):
+        os._exit(1)
+    return ORIGINAL["parse"](items)
+
+
+def dying_build(task):
+    """A build worker killed on the slice holding shop.views."""
+    import os
+
+    if "shop.views" in task[0]:
+        os._exit(1)
+    return ORIGINAL["build"](task)
+
+
+@pytest.mark.parametrize("stage", ["parse", "build"])
+def test_a_worker_killed_midway_leaves_its_files_to_the_main_process(tmp_path, monkeypatch, stage):
+    from privacylint import api
+
+    root = write_project(tmp_path, BIGGER)
+    monkeypatch.setattr(api, "POOL_BUILDS", 2)
+    if stage == "parse":
+        monkeypatch.setitem(ORIGINAL, "parse", api._facts_of_batch)
+        monkeypatch.setattr(api, "_facts_of_batch", dying_parse)
+        monkeypatch.setattr(api, "BATCH_BYTES", 1)   # one file a batch
+    else:
+        monkeypatch.setitem(ORIGINAL, "build", api._build_in_worker)
+        monkeypatch.setattr(api, "_build_in_worker", dying_build)
+    report, _ = check(Options(paths=(root,), jobs=2))
+    assert comparable(report) == comparable(run(root, use_cache=False))
+    assert report.stats.cached_files == 0

@@ -310,12 +310,17 @@ class Parsing:
         """Facts of each needed module, or the PL901 error saying why it has none (errors are cached
         too: a broken file is parsed once), and how many files were parsed."""
         misses = list(self.misses.values())
+        outcomes: list = []
         if self.pending is not None:
-            outcomes = list(reporting(self.pending, len(misses), progress))
+            from concurrent.futures import BrokenExecutor
+
+            try:
+                outcomes.extend(reporting(self.pending, len(misses), progress))
+            except BrokenExecutor:  # a worker was killed (out of memory, say): the rest are parsed here
+                pass
             self.close()
-        else:
-            outcomes = list(reporting((_facts_stored(m.file, m.content, m.key, self.catalog, self.cache, keep=True)
-                                       for m in misses), len(misses), progress))
+        outcomes += reporting((_facts_stored(m.file, m.content, m.key, self.catalog, self.cache, keep=True)
+                               for m in misses[len(outcomes):]), len(misses) - len(outcomes), progress)
         parsed = dict(zip(self.misses, outcomes))
         modules: dict[str, Optional[ModuleFacts]] = {}
         errors: dict[str, FileError] = {}
@@ -380,13 +385,20 @@ def build_in_pool(stale: list[str], here: Callable, context: tuple, catalog: Cat
     """`here(modules)` (build_modules) run by worker processes on slices of `stale` (consecutive
     modules, which mostly read the same facts), 4 slices a worker; a slice whose facts a worker could
     not read from the cache is built here."""
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 
     size = -(-len(stale) // (workers * 4))
     slices = [stale[start:start + size] for start in range(0, len(stale), size)]
+    done = 0
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog, cache)) as pool:
-        for chosen, results in zip(slices, pool.map(_build_in_worker, [(chosen, *context) for chosen in slices])):
-            yield from (here(chosen) if results is None else results)
+        try:
+            for chosen, results in zip(slices, pool.map(_build_in_worker, [(chosen, *context) for chosen in slices])):
+                done += 1
+                yield from (here(chosen) if results is None else results)
+        except BrokenExecutor:  # a worker was killed (out of memory, say): the rest are built here
+            pass
+    for chosen in slices[done:]:
+        yield from here(chosen)
 
 
 class _FactsNotCached(Exception):
