@@ -142,3 +142,20 @@ def test_python_dash_m_and_explain():
     assert result.stdout.startswith("PL301 cross-border-transfer (error)\n\n## What it does\n")
     assert "## Why it matters" in result.stdout and "## Example" in result.stdout and "## Fix" in result.stdout
     assert run_cli("explain", "PL999").returncode == 2
+
+
+def test_an_internal_error_exits_2_with_its_trace_not_1_as_findings_would(tmp_path, monkeypatch, capsys):
+    from privacylint import api
+    from privacylint.cli import main
+
+    make(tmp_path)
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(api, "analyse", broken)
+    assert main(["check", "--no-cache", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "KeyError: 'a bug'" in err
+    assert err.rstrip().endswith("privacylint: internal error: this is a bug in privacylint; "
+                                 "please report it with the trace above")

@@ -144,6 +144,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except BrokenPipeError:  # `privacylint rules | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FINDINGS
+    except Exception:  # noqa: BLE001 - a bug of ours must not pass for findings (exit 1) in CI
+        import traceback
+
+        traceback.print_exc()
+        print("privacylint: internal error: this is a bug in privacylint; please report it with the trace above",
+              file=sys.stderr)
+        return EXIT_FAILURE
 
 
 def split_codes(values: list[str]) -> tuple[str, ...]:
