@@ -209,6 +209,28 @@ def test_parse_workers_store_facts_in_the_cache_instead_of_sending_them(tmp_path
                 assert facts[source.file.module] == expected
 
 
+def test_without_the_cache_a_run_stores_facts_in_a_temporary_folder_deleted_at_the_end(tmp_path, monkeypatch):
+    import tempfile
+
+    from privacylint.cache import FactsCache
+
+    passing = HELPERS.replace("return 'constant'", "return value.strip()")
+    root = write_project(tmp_path / "project", {**PROJECT, "shop/helpers.py": passing})
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    stored = []
+    real_put = FactsCache.put
+    monkeypatch.setattr(FactsCache, "put", lambda self, key, outcome: stored.append(self.folder) or
+                        real_put(self, key, outcome))
+    without = run(root, use_cache=False)
+    assert not (root / ".privacylint_cache").exists()
+    assert stored and all(folder.is_relative_to(scratch) for folder in stored)
+    assert list(scratch.iterdir()) == []
+    assert comparable(without) == comparable(run(root))
+    assert rows(without) == [("PL202", "shop/views.py", 10, "user.contact.email", "stripe")]
+
+
 def test_the_garbage_collector_is_paused_during_the_analysis_only(tmp_path, monkeypatch):
     import gc
 

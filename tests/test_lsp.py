@@ -133,6 +133,14 @@ class Client:
         self.notify("exit", None)
         return self.process.wait(timeout=TIMEOUT)
 
+    def release(self) -> None:
+        """Stop the server if it still runs and close the pipes and the stderr file."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=TIMEOUT)
+        for stream in (self.process.stdin, self.process.stdout, self.stderr):
+            stream.close()
+
 
 @pytest.fixture
 def shop(tmp_path):
@@ -158,9 +166,7 @@ def start(shop):
 
     yield started
     for client in clients:
-        if client.process.poll() is None:
-            client.process.kill()
-            client.process.wait(timeout=TIMEOUT)
+        client.release()
 
 
 def position(line: int, character: int) -> dict:

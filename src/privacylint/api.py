@@ -10,6 +10,7 @@ import itertools
 import io
 import os
 import sys
+import tempfile
 import threading
 import time
 import tokenize
@@ -96,10 +97,9 @@ def check(options: Options, project: Optional[Project] = None,
         files = [f for f in files if f.relative != stdin_file.relative] + [stdin_file]
     report = Report(version=__version__, manifest=project.manifest.path)
     report.errors += [FileError("PL901", path, 1, 1, f"cannot read: {reason}") for path, reason in listing_problems]
-    cache = FactsCache(project.root, project.catalog.digest, enabled=options.use_cache)
     overrides = {stdin_file.relative: options.stdin_text or ""} if stdin_file else {}
-    sources, read_errors = read_sources(files, cache, overrides)
-    with collection_paused():
+    with facts_store(project.root, project.catalog.digest, options.use_cache) as cache, collection_paused():
+        sources, read_errors = read_sources(files, cache, overrides)
         analysis = analyse(sources, project, cache, options.jobs, progress)
     report.errors += read_errors + analysis.errors
     # Personal data reaching a call picked at run time is said in stats, not reported as a flow.
@@ -152,6 +152,24 @@ def enabled_codes(select: tuple[str, ...], ignore: tuple[str, ...]) -> set[str]:
                                    "a prefix such as PL2 selects a family)")
     chosen = {c for c in ALL_CODES if not select or any(s == "ALL" or c.startswith(s) for s in select)}
     return {c for c in chosen if not any(s == "ALL" or c.startswith(s) for s in ignore)}
+
+
+@contextmanager
+def facts_store(root: Path, rules_digest: str, use_cache: bool) -> Iterator[FactsCache]:
+    """The project's cache; or, with --no-cache or a read-only project, a cache of this run only in a
+    temporary folder, deleted at the end: facts and module graphs still go through it, so that the
+    process pools work alike and the main process never holds every module's facts."""
+    cache = FactsCache(root, rules_digest, enabled=use_cache)
+    if cache.enabled:
+        yield cache
+        return
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="privacylint-run-")
+    except OSError:   # nowhere to write: facts stay in memory
+        yield cache
+        return
+    with folder:
+        yield FactsCache(Path(folder.name), rules_digest)
 
 
 @contextmanager
