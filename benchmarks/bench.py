@@ -307,7 +307,7 @@ def main() -> None:
         print("editor check (language server):     " + (f"{server:6.2f} s   (target < 0.5 s; after the typing pause)"
                                                         if server is not None else "  pygls is not installed"))
         print(f"peak memory, cold run:              {memory:6.0f} MiB (target < 300 MiB)")
-        print(f"  the same with --no-cache:         {memory_without_cache:6.0f} MiB (the facts stay in memory)")
+        print(f"  the same with --no-cache:         {memory_without_cache:6.0f} MiB (a cache of the run, in a temporary folder)")
         if shutil.which("bandit"):
             bandit = median_of(args.repeat, lambda: timed(["bandit", "-q", "-r", str(project / "shop")], project))
             print(f"bandit -r, same project:            {bandit:6.2f} s")

@@ -271,32 +271,102 @@ def test_the_flow_graph_is_freed_without_the_garbage_collector(tmp_path):
     assert left == []
 
 
-def test_a_few_changed_files_are_parsed_in_a_forked_process_while_the_rest_loads(tmp_path):
-    """A fresh process with LibCST not loaded yet, and one changed file: a forked process parses it
-    (where Linux forks), and the report is exactly the one a cold run gives."""
+FRESH_RUN = """
+import json, os, sys
+import privacylint.api as api
+from privacylint.report.json_format import as_dict
+
+answers, started = [], []
+results, start = api.ForkedParser.results, api.ForkedParser.__init__
+api.ForkedParser.__init__ = lambda self, *args: start(self, *args) or started.append(self.pid)
+api.ForkedParser.results = lambda self: answers.append(results(self)) or answers[-1]
+%s
+report, _ = api.check(api.Options(paths=(api.Path(sys.argv[1]),), jobs=2))
+try:
+    os.waitpid(-1, os.WNOHANG)
+    children = "some"
+except ChildProcessError:
+    children = "none"
+print(json.dumps({"report": as_dict(report), "answers": answers, "started": len(started), "children": children}))
+"""
+
+
+def fresh_run(root, setup: str = "") -> dict:
+    """check() in a new interpreter (LibCST not loaded, no thread), with what the ForkedParser did."""
     import json
     import subprocess
     import sys
 
+    done = subprocess.run([sys.executable, "-c", FRESH_RUN % setup, str(root)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def finding_rows(report: dict) -> list[tuple]:
+    return [(f["code"], f["path"], f["line"], f["category"], f["recipient"]) for f in report["findings"]]
+
+
+def without_stats(report: dict) -> dict:
+    return {key: value for key, value in report.items() if key != "stats"}
+
+
+linux_only = pytest.mark.skipif(__import__("sys").platform != "linux", reason="the ForkedParser is for Linux")
+
+
+@linux_only
+def test_a_few_changed_files_are_parsed_by_a_process_forked_as_the_run_starts(tmp_path):
+    """LibCST not loaded yet and one changed file: the process forked at the start parses it and
+    stores its facts (it answers None, not the facts); the report is exactly a cold run's."""
     root = write_project(tmp_path, PROJECT)
     run(root)
     path, old, new, expected = EDITS["a helper now returns its argument (the caller's module is unchanged)"]
     (root / path).write_text((root / path).read_text().replace(old, new))
-    script = ("import json, privacylint.api as api\n"
-              "chosen = []\n"
-              "choose = api._pool_context\n"
-              "api._pool_context = lambda *args: chosen.append(choose(*args)) or chosen[-1]\n"
-              "report, _ = api.check(api.Options(paths=(api.Path(%r),), jobs=2))\n"
-              "from privacylint.report.json_format import as_dict\n"
-              "print(json.dumps({'report': as_dict(report), 'how': [getattr(c, '_name', c) for c in chosen]}))\n"
-              % str(root))
-    out = json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout)
-    assert out["how"] == (["fork"] if sys.platform == "linux" else [False])
-    assert [(f["code"], f["path"], f["line"], f["category"], f["recipient"])
-            for f in out["report"]["findings"]] == expected
+    out = fresh_run(root)
+    assert (out["started"], out["answers"], out["children"]) == (1, [[None]], "none")
+    assert finding_rows(out["report"]) == expected
     assert out["report"]["stats"]["cached_files"] == len(PROJECT) - 2
-    cold = as_dict(run(root, use_cache=False))
-    assert {k: v for k, v in out["report"].items() if k != "stats"} == {k: v for k, v in cold.items() if k != "stats"}
+    assert without_stats(out["report"]) == without_stats(as_dict(run(root, use_cache=False)))
+
+
+@linux_only
+def test_the_forked_process_is_stopped_and_reaped_when_nothing_or_much_is_to_parse(tmp_path):
+    root = write_project(tmp_path, BIGGER)
+    cold = fresh_run(root)   # 13 files: the process pool parses them
+    warm = fresh_run(root)   # nothing changed
+    for out in (cold, warm):
+        assert (out["started"], out["answers"], out["children"]) == (1, [], "none")
+    assert cold["report"]["stats"]["cached_files"] == 0
+    assert without_stats(cold["report"]) == without_stats(warm["report"]) == without_stats(
+        as_dict(run(root, use_cache=False)))
+
+
+@linux_only
+def test_a_forked_process_that_dies_leaves_its_files_to_this_one(tmp_path):
+    root = write_project(tmp_path, PROJECT)
+    run(root)
+    path, old, new, expected = EDITS["a helper now returns its argument (the caller's module is unchanged)"]
+    (root / path).write_text((root / path).read_text().replace(old, new))
+    out = fresh_run(root, "import signal\n"
+                          "send = api.ForkedParser.send\n"
+                          "api.ForkedParser.send = lambda self, *args: os.kill(self.pid, signal.SIGKILL) or "
+                          "os.waitpid(self.pid, 0) and setattr(self, 'pid', 0) or send(self, *args)\n")
+    assert (out["started"], out["answers"], out["children"]) == (1, [], "none")
+    assert finding_rows(out["report"]) == expected
+
+
+@linux_only
+def test_a_file_larger_than_the_pipe_reaches_the_forked_process_whole(tmp_path):
+    """The child reads only after its import, so a big file goes in two parts (what the pipe takes at
+    once, the rest when the results are wanted): it must arrive whole."""
+    root = write_project(tmp_path, PROJECT)
+    run(root)
+    filler = "".join(f"def filler_{n}(items):\n    return [item * {n} for item in items]\n\n\n" for n in range(6000))
+    (root / "shop/big.py").write_text(filler + "def leak(request):\n    print(request.POST['email'])\n")
+    out = fresh_run(root)
+    assert len((root / "shop/big.py").read_bytes()) > 256 * 1024
+    assert (out["started"], out["answers"], out["children"]) == (1, [[None]], "none")
+    assert finding_rows(out["report"]) == [("PL402", "shop/big.py", 24002, "user.contact.email", None)]
+    assert without_stats(out["report"]) == without_stats(as_dict(run(root, use_cache=False)))
 
 
 BIGGER = {**PROJECT, **{f"shop/m{n}.py": f"import stripe\nfrom shop.helpers import normalize\n\n\ndef f{n}(request):\n"

@@ -1,3 +1,3 @@
-from privacylint.cli import main
+from privacylint.cli import run
 
-raise SystemExit(main())
+run()

@@ -6,9 +6,12 @@ import ast
 import functools
 import gc
 import hashlib
+import importlib
 import itertools
 import io
 import os
+import pickle
+import signal
 import sys
 import tempfile
 import threading
@@ -18,7 +21,7 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, NoReturn, Optional
 
 from privacylint import __version__
 from privacylint.cache import CACHE_FOLDER, FactsCache
@@ -88,19 +91,20 @@ def check(options: Options, project: Optional[Project] = None,
     started = time.perf_counter()
     project = project or open_project(options)
     selected_codes = enabled_codes(options.select or project.config.select, options.ignore or project.config.ignore)
-    files, listing_problems = discover(project.root, project.config.exclude)
-    extra, more_problems = named_files(options.paths, project.root, project.config.exclude, files)
-    files, listing_problems = files + extra, listing_problems + more_problems
-    stdin_file = None
-    if options.stdin_filename is not None:
-        stdin_file = project_file(options.stdin_filename.resolve(), project.root)
-        files = [f for f in files if f.relative != stdin_file.relative] + [stdin_file]
-    report = Report(version=__version__, manifest=project.manifest.path)
-    report.errors += [FileError("PL901", path, 1, 1, f"cannot read: {reason}") for path, reason in listing_problems]
-    overrides = {stdin_file.relative: options.stdin_text or ""} if stdin_file else {}
-    with facts_store(project.root, project.catalog.digest, options.use_cache) as cache, collection_paused():
-        sources, read_errors = read_sources(files, cache, overrides)
-        analysis = analyse(sources, project, cache, options.jobs, progress)
+    with standby_parser(project.catalog, options.jobs) as standby:   # loads LibCST while the files are found
+        files, listing_problems = discover(project.root, project.config.exclude)
+        extra, more_problems = named_files(options.paths, project.root, project.config.exclude, files)
+        files, listing_problems = files + extra, listing_problems + more_problems
+        stdin_file = None
+        if options.stdin_filename is not None:
+            stdin_file = project_file(options.stdin_filename.resolve(), project.root)
+            files = [f for f in files if f.relative != stdin_file.relative] + [stdin_file]
+        report = Report(version=__version__, manifest=project.manifest.path)
+        report.errors += [FileError("PL901", path, 1, 1, f"cannot read: {reason}") for path, reason in listing_problems]
+        overrides = {stdin_file.relative: options.stdin_text or ""} if stdin_file else {}
+        with facts_store(project.root, project.catalog.digest, options.use_cache) as cache, collection_paused():
+            sources, read_errors = read_sources(files, cache, overrides)
+            analysis = analyse(sources, project, cache, options.jobs, progress, standby)
     report.errors += read_errors + analysis.errors
     # Personal data reaching a call picked at run time is said in stats, not reported as a flow.
     flows = [flow for flow in analysis.flows if flow.sink.kind != "unresolved"]
@@ -222,7 +226,7 @@ def read_sources(files: list[ProjectFile], cache: FactsCache, overrides: dict[st
 
 
 def analyse(sources: list[SourceFile], project: Project, cache: FactsCache, jobs: Optional[int],
-            progress: Optional[Progress]) -> Analysis:
+            progress: Optional[Progress], standby: Optional[ForkedParser] = None) -> Analysis:
     """Facts (cached per file) -> module graphs -> flows, reusing the last run's work for whatever
     a change cannot affect (see incremental.py); the result is cached for the whole project."""
     project_key = cache.project_key([s.key for s in sources], project.manifest_digest)
@@ -230,7 +234,7 @@ def analyse(sources: list[SourceFile], project: Project, cache: FactsCache, jobs
     if isinstance(found, Analysis):
         found.cached_files = len(sources)
         return found
-    parsing = Parsing(sources, project.catalog, cache, jobs)  # runs while networkx and the state load
+    parsing = Parsing(sources, project.catalog, cache, jobs, standby)  # runs while networkx and the state load
     try:
         return analyse_parsed(sources, parsing, project, cache, project_key, jobs, progress)
     finally:
@@ -299,29 +303,38 @@ def analyse_parsed(sources: list[SourceFile], parsing: Parsing, project: Project
     return analysis
 
 
+POOL_FILES = 8   # this many files to parse, or more, go to a process pool; fewer to a ForkedParser
+
+
 class Parsing:
     """The files whose facts are not in the cache, parsed from the start of a run: in a process pool
-    when there are many, or, for a few, in one forked process that parses while this one imports
-    networkx and loads the last run's state (LibCST's import alone takes 0.3 s). `collect` then gives
-    the facts of the modules a run needs. Facts that a worker stored in the cache are not sent back
-    (None): the graph build loads them when it reads them, so they need not all fit in memory."""
+    when there are many, or, for a few, by the run's ForkedParser (if it has one), while this process
+    imports networkx and loads the last run's state. `collect` then gives the facts of the modules a
+    run needs. Facts that a worker stored in the cache are not sent back (None): the graph build
+    loads them when it reads them, so they need not all fit in memory."""
 
-    def __init__(self, sources: list[SourceFile], catalog: Catalog, cache: FactsCache, jobs: Optional[int]):
+    def __init__(self, sources: list[SourceFile], catalog: Catalog, cache: FactsCache, jobs: Optional[int],
+                 standby: Optional[ForkedParser] = None):
         self.catalog, self.cache = catalog, cache
         # the largest first: a huge file starts early, and small ones fill the end of the run
         misses = sorted((source for source in sources if not cache.has(source.key)), key=lambda m: -len(m.content))
         self.misses = {source.key: source for source in misses}
         self.pool = None
         self.pending: Optional[Iterator] = None
-        context = _pool_context(len(self.misses), jobs if jobs is not None else (os.cpu_count() or 1))
-        if context is not False:
+        self.forked: Optional[ForkedParser] = None
+        workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        items = [(m.file, m.content, m.key) for m in self.misses.values()]
+        if workers > 1 and len(items) >= POOL_FILES:
             from concurrent.futures import ProcessPoolExecutor
 
-            workers = 1 if context is not None else (jobs or os.cpu_count() or 1)
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                                            initargs=(catalog, cache))
+            self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog, cache))
             batches = [[(m.file, m.content, m.key) for m in batch] for batch in batched(list(self.misses.values()))]
             self.pending = itertools.chain.from_iterable(self.pool.map(_facts_of_batch, batches))
+        elif items and standby is not None:
+            self.forked = standby
+            standby.send(items, cache)
+        if standby is not None and self.forked is None:
+            standby.close()   # not needed: stopped before it takes a core from the pool or this process
 
     def collect(self, needed: list[SourceFile], progress: Optional[Progress] = None,
                 ) -> tuple[dict[str, Optional[ModuleFacts]], dict[str, FileError], int]:
@@ -337,6 +350,11 @@ class Parsing:
             except BrokenExecutor:  # a worker was killed (out of memory, say): the rest are parsed here
                 pass
             self.close()
+        elif self.forked is not None:
+            try:
+                outcomes.extend(self.forked.results())
+            except ChildProcessError:  # the forked process died: its files are parsed here
+                pass
         outcomes += reporting((_facts_stored(m.file, m.content, m.key, self.catalog, self.cache, keep=True)
                                for m in misses[len(outcomes):]), len(misses) - len(outcomes), progress)
         parsed = dict(zip(self.misses, outcomes))
@@ -377,20 +395,99 @@ def batched(sources: list[SourceFile]) -> Iterator[list[SourceFile]]:
         yield batch
 
 
-def _pool_context(files: int, workers: int):
-    """How to parse `files` files: False here, None in a pool of `workers` processes (the platform's
-    start method), or a fork context for one process that overlaps this one's loading."""
-    if workers <= 1 or files == 0:
-        return False
-    if files >= 8:
-        return None
-    # Only where forking is cheap and safe: Linux, no thread yet (the language server has some,
-    # and LibCST already loaded), and LibCST not loaded yet, else parsing here costs little.
-    if sys.platform != "linux" or "libcst" in sys.modules or threading.active_count() > 1:
-        return False
-    import multiprocessing
+class ForkedParser:
+    """A process forked as a run starts, that imports LibCST (0.25 s, half of an editor check) while
+    this one finds the files, imports networkx and loads the last run's state; it then parses the few
+    files it is sent, or is stopped unused. Only where forking is cheap and safe: Linux, no thread yet
+    (the language server has some), and LibCST not loaded yet (else parsing here costs little)."""
 
-    return multiprocessing.get_context("fork")
+    @staticmethod
+    def available(jobs: Optional[int]) -> bool:
+        workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        return (workers > 1 and sys.platform == "linux" and "libcst" not in sys.modules
+                and threading.active_count() == 1)
+
+    def __init__(self, catalog: Catalog):
+        tasks_end, self._tasks = os.pipe()
+        self._answers, answers_end = os.pipe()
+        self._unsent = b""
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self._tasks)
+            os.close(self._answers)
+            _parse_when_asked(tasks_end, answers_end, catalog)
+        os.close(tasks_end)
+        os.close(answers_end)
+
+    def send(self, items: list[tuple[ProjectFile, bytes, str]], cache: FactsCache) -> None:
+        """Hand the files over without waiting for the child's import to end: what the pipe does not
+        take now, `results` writes."""
+        data = pickle.dumps((items, cache), protocol=pickle.HIGHEST_PROTOCOL)
+        os.set_blocking(self._tasks, False)
+        try:
+            written = os.write(self._tasks, data)
+        except OSError:   # full (BlockingIOError), or the child is gone: `results` finds out
+            written = 0
+        self._unsent = data[written:]
+
+    def results(self) -> list:
+        """What `_facts_stored` gave for each file sent, in order; ChildProcessError if the child died."""
+        try:
+            os.set_blocking(self._tasks, True)
+            with os.fdopen(self._tasks, "wb") as tasks:   # closed: the child reads to the end
+                self._tasks = -1
+                tasks.write(self._unsent)
+            with os.fdopen(self._answers, "rb") as answers:
+                self._answers = -1
+                return pickle.load(answers)
+        except (OSError, EOFError, pickle.UnpicklingError) as error:
+            raise ChildProcessError("the forked parser died") from error
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the child if it still runs (unused, or the run failed), and reap it."""
+        for fd in (self._tasks, self._answers):
+            if fd >= 0:
+                os.close(fd)
+        self._tasks = self._answers = -1
+        if self.pid > 0:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+
+
+def _parse_when_asked(tasks: int, answers: int, catalog: Catalog) -> NoReturn:
+    """The forked process: LibCST's import, then the files it is sent, then a hard exit (nothing of
+    the parent's, buffered output or exit handlers, may run twice). Any failure is an early exit,
+    which the parent reads as a death: it parses the files itself."""
+    status = 1
+    try:
+        gc.enable()   # a tree of a big file makes garbage
+        importlib.import_module("privacylint.extract")   # LibCST: the import this process is here to overlap
+
+        with os.fdopen(tasks, "rb") as stream:
+            items, cache = pickle.load(stream)
+        outcomes = [_facts_stored(*item, catalog, cache, keep=False) for item in items]
+        with os.fdopen(answers, "wb") as stream:
+            pickle.dump(outcomes, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+@contextmanager
+def standby_parser(catalog: Catalog, jobs: Optional[int]) -> Iterator[Optional[ForkedParser]]:
+    """A ForkedParser for the run where one is available, stopped at the end whatever happens."""
+    parser = ForkedParser(catalog) if ForkedParser.available(jobs) else None
+    try:
+        yield parser
+    finally:
+        if parser is not None:
+            parser.close()
 
 
 # Module graphs are built in worker processes when this many must be (a cold run, a new manifest):

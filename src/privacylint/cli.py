@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import NoReturn, Optional, Sequence
 
 from privacylint import __version__
 
@@ -151,6 +151,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print("privacylint: internal error: this is a bug in privacylint; please report it with the trace above",
               file=sys.stderr)
         return EXIT_FAILURE
+
+
+def run() -> NoReturn:
+    """The `privacylint` command: `main`, then, once the output is flushed, an exit that skips the
+    interpreter's teardown of every loaded module (0.05 s, a tenth of an editor check; mypy does the
+    same). Every file a run writes is closed by then, and its worker processes are gone."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None and not stream.closed:   # the language server closes its output
+                stream.flush()
+        except BrokenPipeError:   # `privacylint rules | head`: as in main
+            code = code or EXIT_FINDINGS
+        except OSError:   # the output is lost (a full disk, say): not a clean run
+            code = EXIT_FAILURE
+    os._exit(code)
 
 
 def split_codes(values: list[str]) -> tuple[str, ...]:

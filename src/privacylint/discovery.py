@@ -37,39 +37,44 @@ def find_root(start: Path) -> Path:
 
 def discover(root: Path, excludes: Iterable[str] = ()) -> tuple[list[ProjectFile], list[tuple[str, str]]]:
     """Every .py file under root, skipping excluded, git-ignored and virtualenv folders; also the
-    paths that could not be listed."""
+    paths that could not be listed. Paths are joined as text, folder by folder (pathlib's parsing of
+    each file's path cost more than the listing itself)."""
     excluded = exclusion(tuple(DEFAULT_EXCLUDES) + tuple(excludes))
     files: list[ProjectFile] = []
     problems: list[tuple[str, str]] = []
     seen: set[tuple[int, int]] = set()
     ignores = GitIgnores(root)
+    names = ModuleNames(root)
 
     def on_error(error: OSError) -> None:
         problems.append((relative_path(Path(error.filename), root), error.strerror or str(error)))
 
     for folder, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
         folder_path = Path(folder)
-        ignores.enter(folder_path, problems)
+        inside = relative_path(folder_path, root)
+        prefix = "" if inside == "." else inside + "/"
+        ignores.enter(folder_path, prefix, problems)
         dirnames[:] = sorted(d for d in dirnames
-                             if not excluded(d, relative_path(folder_path / d, root))
-                             and not (folder_path / d / "pyvenv.cfg").exists()
-                             and not ignores.ignored(folder_path / d, is_dir=True))
+                             if not excluded(d, prefix + d)
+                             and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))
+                             and not ignores.ignored(prefix + d + "/"))
         for name in sorted(filenames):
             if not name.endswith(".py"):
                 continue
-            path = folder_path / name
-            relative = relative_path(path, root)
-            if excluded(name, relative) or ignores.ignored(path, is_dir=False):
+            relative = prefix + name
+            if excluded(name, relative) or ignores.ignored(relative):
                 continue
             try:
-                stat = path.stat()
+                stat = os.stat(os.path.join(folder, name))
             except OSError as exc:
                 problems.append((relative, exc.strerror or str(exc)))
                 continue
             if (stat.st_dev, stat.st_ino) in seen:
                 continue
             seen.add((stat.st_dev, stat.st_ino))
-            files.append(project_file(path, root))
+            path = folder_path / name
+            files.append(ProjectFile(path=path, relative=relative, module=names.name(path),
+                                     is_package=name == "__init__.py"))
     return files, problems
 
 
@@ -77,55 +82,67 @@ class GitIgnores:
     """The .gitignore files met on the way down (patterns are relative to their own folder)."""
 
     def __init__(self, root: Path):
-        self.specs: list[tuple[Path, pathspec.PathSpec]] = []
+        self.specs: list[tuple[str, pathspec.PathSpec]] = []   # (folder relative to the root + "/", spec)
         exclude = root / ".git" / "info" / "exclude"
         if exclude.is_file():
-            self._add(root, exclude, [])
+            self._add("", exclude, [])
 
-    def enter(self, folder: Path, problems: list[tuple[str, str]]) -> None:
+    def enter(self, folder: Path, prefix: str, problems: list[tuple[str, str]]) -> None:
         ignore = folder / ".gitignore"
         if ignore.is_file():
-            self._add(folder, ignore, problems)
+            self._add(prefix, ignore, problems)
 
-    def _add(self, folder: Path, path: Path, problems: list[tuple[str, str]]) -> None:
+    def _add(self, prefix: str, path: Path, problems: list[tuple[str, str]]) -> None:
         try:
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError as exc:
             problems.append((path.as_posix(), exc.strerror or str(exc)))
             return
-        self.specs.append((folder, pathspec.GitIgnoreSpec.from_lines(lines)))
+        self.specs.append((prefix, pathspec.GitIgnoreSpec.from_lines(lines)))
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
-        for folder, spec in self.specs:
-            if folder == path or folder in path.parents:
-                relative = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
-                if spec.match_file(relative):
-                    return True
-        return False
+    def ignored(self, relative: str) -> bool:
+        """Whether a path relative to the root (a folder's ends with /) is ignored."""
+        return any(relative.startswith(prefix) and spec.match_file(relative[len(prefix):])
+                   for prefix, spec in self.specs)
 
 
 def project_file(path: Path, root: Path) -> ProjectFile:
-    return ProjectFile(path=path, relative=relative_path(path, root), module=module_name(path, root),
+    return ProjectFile(path=path, relative=relative_path(path, root), module=ModuleNames(root).name(path),
                        is_package=path.name == "__init__.py")
 
 
-def module_name(path: Path, root: Path) -> str:
-    """Walk up through folders with __init__.py; a file outside packages is named from the root."""
-    parts = [] if path.name == "__init__.py" else [path.stem]
-    folder = path.parent
-    while (folder / "__init__.py").exists() and folder != root.parent:
-        parts.insert(0, folder.name)
-        folder = folder.parent
-    if folder != path.parent or path.name == "__init__.py":
-        return ".".join(parts)
-    try:
-        relative = path.relative_to(root).with_suffix("")
-    except ValueError:
-        return ".".join(parts)
-    names = list(relative.parts)
-    if names and names[0] == "src" and len(names) > 1:
-        names = names[1:]
-    return ".".join(names)
+class ModuleNames:
+    """Dotted module names of files, each folder's package looked up once."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.packages: dict[Path, tuple[tuple[str, ...], Path]] = {}
+
+    def _package(self, folder: Path) -> tuple[tuple[str, ...], Path]:
+        """The names of the packages `folder` is in (up to the root's), and the first folder that is not one."""
+        known = self.packages.get(folder)
+        if known is None:
+            if folder != self.root.parent and (folder / "__init__.py").exists():
+                parts, top = self._package(folder.parent)
+                known = ((*parts, folder.name), top)
+            else:
+                known = ((), folder)
+            self.packages[folder] = known
+        return known
+
+    def name(self, path: Path) -> str:
+        """Up through folders with __init__.py; a file outside packages is named from the root."""
+        parts, top = self._package(path.parent)
+        if path.name == "__init__.py" or top != path.parent:
+            return ".".join(parts if path.name == "__init__.py" else (*parts, path.stem))
+        try:
+            relative = path.relative_to(self.root).with_suffix("")
+        except ValueError:
+            return path.stem
+        names = list(relative.parts)
+        if names and names[0] == "src" and len(names) > 1:
+            names = names[1:]
+        return ".".join(names)
 
 
 def relative_path(path: Path, root: Path) -> str:
@@ -166,9 +183,8 @@ def select_files(files: list[ProjectFile], paths: Optional[list[Path]], root: Pa
     chosen: set[str] = set()
     for given in paths:
         given = given.resolve()
-        for f in files:
-            if f.path == given or given in f.path.parents:
-                chosen.add(f.relative)
+        named, folder = str(given), os.path.join(str(given), "")
+        chosen |= {f.relative for f in files if str(f.path) == named or str(f.path).startswith(folder)}
         if given.is_file() and not given.name.endswith(".py"):
             chosen.add(relative_path(given, root))
     return chosen
