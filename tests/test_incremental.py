@@ -272,34 +272,39 @@ def test_the_flow_graph_is_freed_without_the_garbage_collector(tmp_path):
 
 
 FRESH_RUN = """
-import json, os, sys
-import privacylint.api as api
-from privacylint.report.json_format import as_dict
+import io, json, os, sys
+import privacylint.standby as standby
+from privacylint import cli
 
 answers, started = [], []
-results, start = api.ForkedParser.results, api.ForkedParser.__init__
-api.ForkedParser.__init__ = lambda self, *args: start(self, *args) or started.append(self.pid)
-api.ForkedParser.results = lambda self: answers.append(results(self)) or answers[-1]
+results, start = standby.ForkedParser.results, standby.ForkedParser.__init__
+standby.ForkedParser.__init__ = lambda self: start(self) or started.append(self.pid)
+standby.ForkedParser.results = lambda self: answers.append(results(self)) or answers[-1]
 %s
-report, _ = api.check(api.Options(paths=(api.Path(sys.argv[1]),), jobs=2))
+sys.stdout = io.StringIO()
+code = cli.main(["check", "--format", "json", "--exit-zero", "--jobs", "2", sys.argv[1]])
+report, sys.stdout = json.loads(sys.stdout.getvalue()), sys.__stdout__
 try:
     os.waitpid(-1, os.WNOHANG)
     children = "some"
 except ChildProcessError:
     children = "none"
-print(json.dumps({"report": as_dict(report), "answers": answers, "started": len(started), "children": children}))
+print(json.dumps({"code": code, "report": report, "answers": answers, "started": len(started),
+                  "children": children}))
 """
 
 
 def fresh_run(root, setup: str = "") -> dict:
-    """check() in a new interpreter (LibCST not loaded, no thread), with what the ForkedParser did."""
+    """`privacylint check` in a new interpreter, with what its ForkedParser did."""
     import json
     import subprocess
     import sys
 
     done = subprocess.run([sys.executable, "-c", FRESH_RUN % setup, str(root)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    out = json.loads(done.stdout)
+    assert out["code"] == 0
+    return out
 
 
 def finding_rows(report: dict) -> list[tuple]:
@@ -315,7 +320,7 @@ linux_only = pytest.mark.skipif(__import__("sys").platform != "linux", reason="t
 
 @linux_only
 def test_a_few_changed_files_are_parsed_by_a_process_forked_as_the_run_starts(tmp_path):
-    """LibCST not loaded yet and one changed file: the process forked at the start parses it and
+    """LibCST not loaded yet and one changed file: the process forked as the command starts parses it and
     stores its facts (it answers None, not the facts); the report is exactly a cold run's."""
     root = write_project(tmp_path, PROJECT)
     run(root)
@@ -347,8 +352,8 @@ def test_a_forked_process_that_dies_leaves_its_files_to_this_one(tmp_path):
     path, old, new, expected = EDITS["a helper now returns its argument (the caller's module is unchanged)"]
     (root / path).write_text((root / path).read_text().replace(old, new))
     out = fresh_run(root, "import signal\n"
-                          "send = api.ForkedParser.send\n"
-                          "api.ForkedParser.send = lambda self, *args: os.kill(self.pid, signal.SIGKILL) or "
+                          "send = standby.ForkedParser.send\n"
+                          "standby.ForkedParser.send = lambda self, *args: os.kill(self.pid, signal.SIGKILL) or "
                           "os.waitpid(self.pid, 0) and setattr(self, 'pid', 0) or send(self, *args)\n")
     assert (out["started"], out["answers"], out["children"]) == (1, [], "none")
     assert finding_rows(out["report"]) == expected

@@ -6,22 +6,17 @@ import ast
 import functools
 import gc
 import hashlib
-import importlib
 import itertools
 import io
 import os
-import pickle
-import signal
-import sys
 import tempfile
-import threading
 import time
 import tokenize
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NoReturn, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from privacylint import __version__
 from privacylint.cache import CACHE_FOLDER, FactsCache
@@ -34,6 +29,7 @@ from privacylint.errors import PrivacylintError
 from privacylint.facts import ModuleFacts
 from privacylint.manifest import Manifest, empty_manifest, load_manifest
 from privacylint.model import FileError, Finding, Flow, Report, SdkUse, SourceRead, UnresolvedCall
+from privacylint.standby import ForkedParser
 
 Progress = Callable[[int, int], None]   # (files parsed, files to parse), for a progress bar
 ALL_CODES = tuple(check.code for check in CHECKS) + ("PL901",)
@@ -86,25 +82,26 @@ def open_project(options: Options) -> Project:
     return Project(root, config, catalog, manifest, notes, digest)
 
 
-def check(options: Options, project: Optional[Project] = None,
-          progress: Optional[Progress] = None) -> tuple[Report, Project]:
+def check(options: Options, project: Optional[Project] = None, progress: Optional[Progress] = None,
+          standby: Optional[ForkedParser] = None) -> tuple[Report, Project]:
+    """The report of one run. `standby`, a process the CLI forks before its imports, parses the
+    files if there are only a few to parse (the caller stops it at the end)."""
     started = time.perf_counter()
     project = project or open_project(options)
     selected_codes = enabled_codes(options.select or project.config.select, options.ignore or project.config.ignore)
-    with standby_parser(project.catalog, options.jobs) as standby:   # loads LibCST while the files are found
-        files, listing_problems = discover(project.root, project.config.exclude)
-        extra, more_problems = named_files(options.paths, project.root, project.config.exclude, files)
-        files, listing_problems = files + extra, listing_problems + more_problems
-        stdin_file = None
-        if options.stdin_filename is not None:
-            stdin_file = project_file(options.stdin_filename.resolve(), project.root)
-            files = [f for f in files if f.relative != stdin_file.relative] + [stdin_file]
-        report = Report(version=__version__, manifest=project.manifest.path)
-        report.errors += [FileError("PL901", path, 1, 1, f"cannot read: {reason}") for path, reason in listing_problems]
-        overrides = {stdin_file.relative: options.stdin_text or ""} if stdin_file else {}
-        with facts_store(project.root, project.catalog.digest, options.use_cache) as cache, collection_paused():
-            sources, read_errors = read_sources(files, cache, overrides)
-            analysis = analyse(sources, project, cache, options.jobs, progress, standby)
+    files, listing_problems = discover(project.root, project.config.exclude)
+    extra, more_problems = named_files(options.paths, project.root, project.config.exclude, files)
+    files, listing_problems = files + extra, listing_problems + more_problems
+    stdin_file = None
+    if options.stdin_filename is not None:
+        stdin_file = project_file(options.stdin_filename.resolve(), project.root)
+        files = [f for f in files if f.relative != stdin_file.relative] + [stdin_file]
+    report = Report(version=__version__, manifest=project.manifest.path)
+    report.errors += [FileError("PL901", path, 1, 1, f"cannot read: {reason}") for path, reason in listing_problems]
+    overrides = {stdin_file.relative: options.stdin_text or ""} if stdin_file else {}
+    with facts_store(project.root, project.catalog.digest, options.use_cache) as cache, collection_paused():
+        sources, read_errors = read_sources(files, cache, overrides)
+        analysis = analyse(sources, project, cache, options.jobs, progress, standby)
     report.errors += read_errors + analysis.errors
     # Personal data reaching a call picked at run time is said in stats, not reported as a flow.
     flows = [flow for flow in analysis.flows if flow.sink.kind != "unresolved"]
@@ -233,6 +230,8 @@ def analyse(sources: list[SourceFile], project: Project, cache: FactsCache, jobs
     found = cache.get_entry(project_key)
     if isinstance(found, Analysis):
         found.cached_files = len(sources)
+        if standby is not None:
+            standby.close()
         return found
     parsing = Parsing(sources, project.catalog, cache, jobs, standby)  # runs while networkx and the state load
     try:
@@ -332,7 +331,7 @@ class Parsing:
             self.pending = itertools.chain.from_iterable(self.pool.map(_facts_of_batch, batches))
         elif items and standby is not None:
             self.forked = standby
-            standby.send(items, cache)
+            standby.send(items, catalog, cache)
         if standby is not None and self.forked is None:
             standby.close()   # not needed: stopped before it takes a core from the pool or this process
 
@@ -355,7 +354,7 @@ class Parsing:
                 outcomes.extend(self.forked.results())
             except ChildProcessError:  # the forked process died: its files are parsed here
                 pass
-        outcomes += reporting((_facts_stored(m.file, m.content, m.key, self.catalog, self.cache, keep=True)
+        outcomes += reporting((facts_stored(m.file, m.content, m.key, self.catalog, self.cache, keep=True)
                                for m in misses[len(outcomes):]), len(misses) - len(outcomes), progress)
         parsed = dict(zip(self.misses, outcomes))
         modules: dict[str, Optional[ModuleFacts]] = {}
@@ -363,7 +362,7 @@ class Parsing:
         for source in needed:
             outcome = parsed[source.key] if source.key in parsed else self.cache.get(source.key)
             if outcome is None and source.key not in parsed:   # an unreadable entry: parse it again here
-                outcome = parsed[source.key] = _facts_stored(source.file, source.content, source.key, self.catalog,
+                outcome = parsed[source.key] = facts_stored(source.file, source.content, source.key, self.catalog,
                                                              self.cache, keep=True)
             if isinstance(outcome, FileError):
                 errors[source.file.module] = outcome
@@ -393,101 +392,6 @@ def batched(sources: list[SourceFile]) -> Iterator[list[SourceFile]]:
         size += len(source.content)
     if batch:
         yield batch
-
-
-class ForkedParser:
-    """A process forked as a run starts, that imports LibCST (0.25 s, half of an editor check) while
-    this one finds the files, imports networkx and loads the last run's state; it then parses the few
-    files it is sent, or is stopped unused. Only where forking is cheap and safe: Linux, no thread yet
-    (the language server has some), and LibCST not loaded yet (else parsing here costs little)."""
-
-    @staticmethod
-    def available(jobs: Optional[int]) -> bool:
-        workers = jobs if jobs is not None else (os.cpu_count() or 1)
-        return (workers > 1 and sys.platform == "linux" and "libcst" not in sys.modules
-                and threading.active_count() == 1)
-
-    def __init__(self, catalog: Catalog):
-        tasks_end, self._tasks = os.pipe()
-        self._answers, answers_end = os.pipe()
-        self._unsent = b""
-        self.pid = os.fork()
-        if self.pid == 0:
-            os.close(self._tasks)
-            os.close(self._answers)
-            _parse_when_asked(tasks_end, answers_end, catalog)
-        os.close(tasks_end)
-        os.close(answers_end)
-
-    def send(self, items: list[tuple[ProjectFile, bytes, str]], cache: FactsCache) -> None:
-        """Hand the files over without waiting for the child's import to end: what the pipe does not
-        take now, `results` writes."""
-        data = pickle.dumps((items, cache), protocol=pickle.HIGHEST_PROTOCOL)
-        os.set_blocking(self._tasks, False)
-        try:
-            written = os.write(self._tasks, data)
-        except OSError:   # full (BlockingIOError), or the child is gone: `results` finds out
-            written = 0
-        self._unsent = data[written:]
-
-    def results(self) -> list:
-        """What `_facts_stored` gave for each file sent, in order; ChildProcessError if the child died."""
-        try:
-            os.set_blocking(self._tasks, True)
-            with os.fdopen(self._tasks, "wb") as tasks:   # closed: the child reads to the end
-                self._tasks = -1
-                tasks.write(self._unsent)
-            with os.fdopen(self._answers, "rb") as answers:
-                self._answers = -1
-                return pickle.load(answers)
-        except (OSError, EOFError, pickle.UnpicklingError) as error:
-            raise ChildProcessError("the forked parser died") from error
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        """Stop the child if it still runs (unused, or the run failed), and reap it."""
-        for fd in (self._tasks, self._answers):
-            if fd >= 0:
-                os.close(fd)
-        self._tasks = self._answers = -1
-        if self.pid > 0:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self.pid, 0)
-            self.pid = 0
-
-
-def _parse_when_asked(tasks: int, answers: int, catalog: Catalog) -> NoReturn:
-    """The forked process: LibCST's import, then the files it is sent, then a hard exit (nothing of
-    the parent's, buffered output or exit handlers, may run twice). Any failure is an early exit,
-    which the parent reads as a death: it parses the files itself."""
-    status = 1
-    try:
-        gc.enable()   # a tree of a big file makes garbage
-        importlib.import_module("privacylint.extract")   # LibCST: the import this process is here to overlap
-
-        with os.fdopen(tasks, "rb") as stream:
-            items, cache = pickle.load(stream)
-        outcomes = [_facts_stored(*item, catalog, cache, keep=False) for item in items]
-        with os.fdopen(answers, "wb") as stream:
-            pickle.dump(outcomes, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        status = 0
-    finally:
-        os._exit(status)
-
-
-@contextmanager
-def standby_parser(catalog: Catalog, jobs: Optional[int]) -> Iterator[Optional[ForkedParser]]:
-    """A ForkedParser for the run where one is available, stopped at the end whatever happens."""
-    parser = ForkedParser(catalog) if ForkedParser.available(jobs) else None
-    try:
-        yield parser
-    finally:
-        if parser is not None:
-            parser.close()
 
 
 # Module graphs are built in worker processes when this many must be (a cold run, a new manifest):
@@ -560,10 +464,10 @@ def _init_worker(catalog: Catalog, cache: FactsCache) -> None:
 
 
 def _facts_of_batch(items: list[tuple[ProjectFile, bytes, str]]) -> list:
-    return [_facts_stored(*item, _WORKER_CATALOG, _WORKER_CACHE, keep=False) for item in items]
+    return [facts_stored(*item, _WORKER_CATALOG, _WORKER_CACHE, keep=False) for item in items]
 
 
-def _facts_stored(file: ProjectFile, content: bytes, key: str, catalog: Catalog, cache: FactsCache, keep: bool):
+def facts_stored(file: ProjectFile, content: bytes, key: str, catalog: Catalog, cache: FactsCache, keep: bool):
     """A file's facts or PL901 error, stored in the cache; facts are returned only when `keep` is
     set or the cache could not take them (None otherwise)."""
     outcome = facts_for(file, content, catalog)

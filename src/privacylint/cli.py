@@ -6,9 +6,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn, Optional, Sequence
+from typing import TYPE_CHECKING, NoReturn, Optional, Sequence
 
 from privacylint import __version__
+
+if TYPE_CHECKING:
+    from privacylint.standby import ForkedParser
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 
@@ -174,15 +177,22 @@ def split_codes(values: list[str]) -> tuple[str, ...]:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    if args.jobs is not None and args.jobs < 1:
+        print("privacylint: error: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_FAILURE
+    from privacylint.standby import standby_parser
+
+    with standby_parser(args.jobs) as standby:   # forked first, to load LibCST while this process loads the rest
+        return checked(args, standby)
+
+
+def checked(args: argparse.Namespace, standby: Optional[ForkedParser]) -> int:
     from privacylint.api import Options, check
     from privacylint.baseline import load_baseline, without_baselined, write_baseline
     from privacylint.errors import PrivacylintError
     from privacylint.progress import ProgressBar
     from privacylint.report import render
 
-    if args.jobs is not None and args.jobs < 1:
-        print("privacylint: error: --jobs must be at least 1", file=sys.stderr)
-        return EXIT_FAILURE
     known = load_baseline(args.baseline) if args.baseline is not None else frozenset()
     stdin_text = sys.stdin.read() if args.stdin_filename is not None else None
     options = Options(paths=tuple(args.paths), manifest=args.manifest, select=split_codes(args.select),
@@ -190,7 +200,7 @@ def run_check(args: argparse.Namespace) -> int:
                       stdin_filename=args.stdin_filename, stdin_text=stdin_text)
     progress = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
-        report, project = check(options, progress=progress)
+        report, project = check(options, progress=progress, standby=standby)
     finally:
         if progress is not None:
             progress.close()
