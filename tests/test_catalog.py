@@ -148,3 +148,37 @@ def test_a_module_or_host_names_one_recipient(tmp_path):
         "    modules: [acme]\n"
     with pytest.raises(PrivacylintError, match="recipient 'acme-two': module acme already belongs to recipient 'acme'"):
         load_catalog(broken_rules(tmp_path, twice))
+
+
+@pytest.mark.parametrize("name, pattern, expected", [
+    ("openai.OpenAI().chat.completions.create", "openai.OpenAI().*.create", True),
+    ("openai.OpenAI().create", "openai.OpenAI().*.create", False),
+    ("aba", "ab*ba", False),
+    ("abba", "ab*ba", True),
+    ("boto3.client", "boto3.client", True),
+    ("boto3.client", "boto3.clien", False),
+    ("x.y", "x?y", True),
+    ("x.y", "x[.]y", True),
+])
+def test_glob_matches_as_fnmatch_does(name, pattern, expected):
+    import fnmatch
+
+    from privacylint.catalog import glob_matches
+
+    assert glob_matches(name, pattern) is expected is fnmatch.fnmatchcase(name, pattern)
+
+
+def test_glob_matches_equals_fnmatch_on_generated_names_and_patterns():
+    hypothesis = pytest.importorskip("hypothesis")
+    import fnmatch
+
+    from hypothesis import strategies
+
+    from privacylint.catalog import glob_matches
+
+    @hypothesis.settings(max_examples=2000, deadline=None)
+    @hypothesis.given(strategies.text("ab.", max_size=8), strategies.text("ab.*", max_size=8))
+    def agree(name, pattern):
+        assert glob_matches(name, pattern) == fnmatch.fnmatchcase(name, pattern)
+
+    agree()

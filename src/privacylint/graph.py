@@ -8,7 +8,6 @@ call result) tagged with the call site, so a flow through a helper returns only 
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 
 import networkx as nx
 
-from privacylint.catalog import Catalog, CallRule, Recipient, host_matches
+from privacylint.catalog import Catalog, CallRule, Recipient, glob_matches, host_matches
 from privacylint.facts import Argument, Call, Callee, Decorator, ModuleFacts, Ref, StaticText
 from privacylint.positions_model import Span
 from privacylint.manifest import DeclaredRecipient, Manifest
@@ -970,7 +969,7 @@ class ProjectGraph:
         """A sanitizer of rules/sanitizers.yaml or of the manifest's `sanitizers`: its result carries no
         personal data, and what happens inside it is not followed (a project's own redaction helper)."""
         return bool(name) and (name in self.catalog.ends_flow
-                               or any(fnmatch.fnmatchcase(name, pattern) for pattern in self.manifest.sanitizers))
+                               or any(glob_matches(name, pattern) for pattern in self.manifest.sanitizers))
 
     def custom_sink(self, site: CallSite) -> Optional[Recipient]:
         """Manifest `calls:` and `modules:` make calls sinks, project functions included."""
@@ -1045,7 +1044,7 @@ class ProjectGraph:
             target, _ = self.callee_target(module, index)
             name = target[1] if target[0] == "external" else ""
             for pattern, arg in specs:
-                if not name or not fnmatch.fnmatchcase(name, pattern):
+                if not name or not glob_matches(name, pattern):
                     continue
                 argument = find_argument(self.modules[module].calls[index].arguments, arg)
                 if argument is None:
