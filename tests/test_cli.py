@@ -159,3 +159,10 @@ def test_an_internal_error_exits_2_with_its_trace_not_1_as_findings_would(tmp_pa
     assert "KeyError: 'a bug'" in err
     assert err.rstrip().endswith("privacylint: internal error: this is a bug in privacylint; "
                                  "please report it with the trace above")
+
+
+def test_a_project_whose_every_file_is_skipped_says_so(tmp_path):
+    write_project(tmp_path, {"privacy.yaml": "version: 1\n", "dist/app.py": "print(1)\n"})
+    result = run_cli("check", "--no-cache", str(tmp_path))
+    assert (result.returncode, result.stdout) == (0, "No findings in 0 files.\n")
+    assert f"privacylint: warning: no Python files to check under {tmp_path.resolve()}" in result.stderr

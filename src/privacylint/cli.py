@@ -206,6 +206,10 @@ def checked(args: argparse.Namespace, standby: Optional[ForkedParser]) -> int:
             progress.close()
     for note in project.notes:
         print(note, file=sys.stderr)
+    if report.stats.files == 0:   # an empty report must not pass for a clean project
+        print(f"privacylint: warning: no Python files to check under {project.root} (skipped: build/, dist/, "
+              "site-packages/, virtualenvs and the like, what .gitignore ignores and the `exclude` setting)",
+              file=sys.stderr)
     if args.write_baseline is not None:
         write_baseline(report, args.write_baseline)
         print(f"privacylint: recorded {len(report.findings)} findings in {args.write_baseline}", file=sys.stderr)
