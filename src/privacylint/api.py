@@ -322,18 +322,18 @@ class Parsing:
         self.pending: Optional[Iterator] = None
         self.forked: Optional[ForkedParser] = None
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
-        items = [(m.file, m.content, m.key) for m in self.misses.values()]
-        if workers > 1 and len(items) >= POOL_FILES:
+        use_pool = workers > 1 and len(self.misses) >= POOL_FILES
+        if standby is not None and (use_pool or not self.misses):
+            standby.close()   # not needed: stopped before the pool forks, so that no worker holds its pipes
+        elif standby is not None:
+            self.forked = standby
+            standby.send([(m.file, m.content, m.key) for m in self.misses.values()], catalog, cache)
+        if use_pool:
             from concurrent.futures import ProcessPoolExecutor
 
             self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog, cache))
             batches = [[(m.file, m.content, m.key) for m in batch] for batch in batched(list(self.misses.values()))]
             self.pending = itertools.chain.from_iterable(self.pool.map(_facts_of_batch, batches))
-        elif items and standby is not None:
-            self.forked = standby
-            standby.send(items, catalog, cache)
-        if standby is not None and self.forked is None:
-            standby.close()   # not needed: stopped before it takes a core from the pool or this process
 
     def collect(self, needed: list[SourceFile], progress: Optional[Progress] = None,
                 ) -> tuple[dict[str, Optional[ModuleFacts]], dict[str, FileError], int]:
