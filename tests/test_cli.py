@@ -166,3 +166,34 @@ def test_a_project_whose_every_file_is_skipped_says_so(tmp_path):
     result = run_cli("check", "--no-cache", str(tmp_path))
     assert (result.returncode, result.stdout) == (0, "No findings in 0 files.\n")
     assert f"privacylint: warning: no Python files to check under {tmp_path.resolve()}" in result.stderr
+
+
+LOADED = """
+import io, json, sys
+from privacylint import cli
+sys.stdout = io.StringIO()
+try:
+    code = cli.main(sys.argv[1:])
+except SystemExit as exit:
+    code = exit.code
+sys.stdout = sys.__stdout__
+heavy = ("libcst", "networkx", "yaml", "privacylint.api", "privacylint.policy", "privacylint.report.map_html")
+print(json.dumps({"code": code, "loaded": sorted(name for name in heavy if name in sys.modules)}))
+"""
+
+
+def loaded_by(*args: str) -> dict:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", LOADED, *args], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def test_version_and_a_warm_unchanged_check_load_only_what_they_need(tmp_path):
+    """--version imports nothing of the pipeline; a check with nothing changed takes the cached
+    analysis and never loads LibCST, networkx, the policy drafter or the HTML map."""
+    assert loaded_by("--version") == {"code": 0, "loaded": []}
+    root = make(tmp_path)
+    assert loaded_by("check", "--exit-zero", str(root))["code"] == 0   # fills the cache
+    assert loaded_by("check", "--exit-zero", str(root)) == {"code": 0, "loaded": ["privacylint.api", "yaml"]}
