@@ -249,9 +249,12 @@ def test_diagnostics_quick_fixes_and_suppression_from_the_buffer(start, shop):
     typed = time.monotonic()
     published = client.diagnostics(uri)
     assert time.monotonic() - typed >= 0.3
+    if sys.version_info >= (3, 10):
+        where, message = span(6, 33, 6, 34), "'(' was never closed"
+    else:   # CPython 3.9's parser says less, at the end of the file
+        where, message = span(7, 36, 7, 36), "unexpected EOF while parsing"
     assert published == {"version": 5, "diagnostics": [
-        {"range": span(6, 33, 6, 34), "severity": 1, "code": "PL901", "source": "privacylint",
-         "message": "cannot parse: '(' was never closed"}]}
+        {"range": where, "severity": 1, "code": "PL901", "source": "privacylint", "message": f"cannot parse: {message}"}]}
     assert (shop / "shop/signup.py").read_text() == SIGNUP
     assert client.close() == 0
 

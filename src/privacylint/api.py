@@ -9,6 +9,7 @@ import hashlib
 import itertools
 import io
 import os
+import sys
 import tempfile
 import time
 import tokenize
@@ -475,6 +476,28 @@ def facts_stored(file: ProjectFile, content: bytes, key: str, catalog: Catalog, 
     return outcome if keep or not stored or isinstance(outcome, FileError) else None
 
 
+# CPython 3.11 and later refuse deeper trees in ast.parse (RecursionError). Earlier versions accept
+# them, and LibCST's native parser then overflows its stack on a 10,000-term sum: a crash, not an
+# exception. There the depth is checked by hand (0.04x of LibCST's parse on CPython 3.9).
+CHECK_NESTING = sys.version_info < (3, 11)
+MAX_NESTING = 3000
+
+
+def nested_deeper(tree: ast.AST, limit: int) -> bool:
+    """Whether the tree nests deeper than `limit` nodes (walked without recursion)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        for _, value in ast.iter_fields(node):
+            if isinstance(value, ast.AST):
+                stack.append((value, depth + 1))
+            elif isinstance(value, list):
+                stack.extend((item, depth + 1) for item in value if isinstance(item, ast.AST))
+    return False
+
+
 def facts_for(file: ProjectFile, content: bytes, catalog: Catalog):
     """Facts of one file, or the PL901 error saying why there are none."""
     try:
@@ -498,6 +521,8 @@ def facts_for(file: ProjectFile, content: bytes, catalog: Catalog):
         return FileError("PL901", file.relative, 1, 1, "cannot analyse: expressions are nested too deeply")
     except ValueError as error:
         return FileError("PL901", file.relative, 1, 1, f"cannot parse: {error}")
+    if CHECK_NESTING and nested_deeper(parsed, MAX_NESTING):
+        return FileError("PL901", file.relative, 1, 1, "cannot analyse: expressions are nested too deeply")
     from privacylint.extract import extract_facts  # LibCST is loaded only when a file must be parsed
 
     try:
