@@ -4,6 +4,7 @@ PositionProvider (the slow reference) on every statement and Call/Attribute/Subs
 from __future__ import annotations
 
 import ast
+import sys
 import sysconfig
 from pathlib import Path
 
@@ -44,7 +45,11 @@ async def f():
 '''
 
 
-@pytest.mark.parametrize("path", SAMPLES[-4:] + [None], ids=lambda p: p.name if p else "match")
+MATCH_SAMPLE = pytest.param(None, marks=pytest.mark.skipif(sys.version_info < (3, 10),
+                                                           reason="match statements came with CPython 3.10"))
+
+
+@pytest.mark.parametrize("path", SAMPLES[-4:] + [MATCH_SAMPLE], ids=lambda p: p.name if p else "match")
 def test_the_ast_walk_finds_every_statement_call_attribute_and_subscript(path):
     from privacylint.positions import ast_nodes
 
