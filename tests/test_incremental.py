@@ -552,3 +552,29 @@ def test_a_worker_killed_midway_leaves_its_files_to_the_main_process(tmp_path, m
     report, _ = check(Options(paths=(root,), jobs=2))
     assert comparable(report) == comparable(run(root, use_cache=False))
     assert report.stats.cached_files == 0
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_the_pools_work_alike_where_processes_are_not_forked(tmp_path, method):
+    """macOS and Windows spawn worker processes, and Python 3.14 on Linux uses a fork server: the
+    workers get the catalog and cache by pickling, and the report is the cold run's."""
+    import json
+    import multiprocessing
+    import subprocess
+    import sys
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} start method here")
+    root = write_project(tmp_path, BIGGER)
+    script = ("import io, json, multiprocessing, sys\n"
+              f"multiprocessing.set_start_method({method!r})\n"
+              "from privacylint import api, cli\n"
+              "api.POOL_BUILDS = 2   # the module graphs in a pool too\n"
+              "sys.stdout = io.StringIO()\n"
+              "cli.main(['check', '--format', 'json', '--exit-zero', '--jobs', '2', sys.argv[1]])\n"
+              "sys.__stdout__.write(sys.stdout.getvalue())\n")
+    done = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["stats"]["cached_files"] == 0
+    assert without_stats(report) == without_stats(as_dict(run(root, use_cache=False)))
