@@ -24,6 +24,7 @@ from privacylint.positions_model import Span
 
 EXPRESSIONS = (cst.Call, cst.Attribute, cst.Subscript)
 AST_EXPRESSIONS = {cst.Call: ast.Call, cst.Attribute: ast.Attribute, cst.Subscript: ast.Subscript}
+EXPRESSION_KEYS = {cst_type: ast_type.__name__ for cst_type, ast_type in AST_EXPRESSIONS.items()}
 STATEMENT_NAMES = {"Del": ("Delete",), "FunctionDef": ("FunctionDef", "AsyncFunctionDef"),
                    "For": ("For", "AsyncFor"), "With": ("With", "AsyncWith")}
 # Fields that hold only tokens and whitespace: never a statement or expression of interest.
@@ -134,7 +135,7 @@ class PositionIndex:
             nodes.sort(key=lambda n: (n.lineno, n.col_offset, -n.end_lineno, -n.end_col_offset))
         cursors = {key: 0 for key in wanted}
         for node in preorder(tree):
-            key = "stmt" if not isinstance(node, EXPRESSIONS) else type(node).__name__
+            key = EXPRESSION_KEYS.get(type(node), "stmt")
             index = cursors[key]
             if index >= len(wanted[key]):
                 return False
@@ -177,10 +178,11 @@ class PositionIndex:
 
 
 def _same(node: cst.CSTNode, other: ast.AST) -> bool:
-    if isinstance(node, EXPRESSIONS):
-        if not isinstance(other, AST_EXPRESSIONS[type(node)]):
+    expected = AST_EXPRESSIONS.get(type(node))   # exact types: isinstance on LibCST's ABCs is slow
+    if expected is not None:
+        if type(other) is not expected:
             return False
-        return not isinstance(node, cst.Attribute) or node.attr.value == other.attr
+        return expected is not ast.Attribute or node.attr.value == other.attr
     name = type(node).__name__
     return type(other).__name__ in STATEMENT_NAMES.get(name, (name,))
 
