@@ -7,6 +7,7 @@ import pytest
 
 from privacylint.api import Options, check
 from privacylint.report.json_format import as_dict
+from privacylint.standby import standby_mode
 
 from conftest import write_project
 
@@ -277,9 +278,15 @@ import privacylint.standby as standby
 from privacylint import cli
 
 answers, started = [], []
-results, start = standby.ForkedParser.results, standby.ForkedParser.__init__
-standby.ForkedParser.__init__ = lambda self: start(self) or started.append(self.pid)
-standby.ForkedParser.results = lambda self: answers.append(results(self)) or answers[-1]
+
+
+def watch(kind, start, results):
+    kind.__init__ = lambda self: start(self) or started.append(kind.__name__)
+    kind.results = lambda self: answers.append(results(self)) or answers[-1]
+
+
+for kind in (standby.ForkedParser, standby.SpawnedParser):
+    watch(kind, kind.__init__, kind.results)
 %s
 sys.stdout = io.StringIO()
 code = cli.main(["check", "--format", "json", "--exit-zero", "--jobs", "2", sys.argv[1]])
@@ -289,18 +296,20 @@ try:
     children = "some"
 except ChildProcessError:
     children = "none"
-print(json.dumps({"code": code, "report": report, "answers": answers, "started": len(started),
+print(json.dumps({"code": code, "report": report, "answers": answers, "started": started,
                   "children": children}))
 """
 
 
-def fresh_run(root, setup: str = "") -> dict:
-    """`privacylint check` in a new interpreter, with what its ForkedParser did."""
+def fresh_run(root, setup: str = "", mode: str = "fork") -> dict:
+    """`privacylint check` in a new interpreter, with what its standby parser did (PRIVACYLINT_STANDBY=mode)."""
     import json
+    import os
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", FRESH_RUN % setup, str(root)], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", FRESH_RUN % setup, str(root)], capture_output=True, text=True,
+                          env={**os.environ, "PRIVACYLINT_STANDBY": mode})
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["code"] == 0
@@ -315,61 +324,118 @@ def without_stats(report: dict) -> dict:
     return {key: value for key, value in report.items() if key != "stats"}
 
 
-linux_only = pytest.mark.skipif(__import__("sys").platform != "linux", reason="the ForkedParser is for Linux")
+posix_only = pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="the test counts children with waitpid")
+MODES = [("fork", "ForkedParser"), ("spawn", "SpawnedParser")]
 
 
-@linux_only
-def test_a_few_changed_files_are_parsed_by_a_process_forked_as_the_run_starts(tmp_path):
-    """LibCST not loaded yet and one changed file: the process forked as the command starts parses it and
-    stores its facts (it answers None, not the facts); the report is exactly a cold run's."""
+@posix_only
+@pytest.mark.parametrize("mode, parser", MODES)
+def test_a_few_changed_files_are_parsed_by_a_process_started_with_the_run(tmp_path, mode, parser):
+    """LibCST not loaded yet and one changed file: the process started with the command (forked, or a new
+    interpreter) parses it and stores its facts (it answers None, not the facts); the report is exactly
+    a cold run's."""
     root = write_project(tmp_path, PROJECT)
     run(root)
     path, old, new, expected = EDITS["a helper now returns its argument (the caller's module is unchanged)"]
     (root / path).write_text((root / path).read_text().replace(old, new))
-    out = fresh_run(root)
-    assert (out["started"], out["answers"], out["children"]) == (1, [[None]], "none")
+    out = fresh_run(root, mode=mode)
+    assert (out["started"], out["answers"], out["children"]) == ([parser], [[None]], "none")
     assert finding_rows(out["report"]) == expected
     assert out["report"]["stats"]["cached_files"] == len(PROJECT) - 2
     assert without_stats(out["report"]) == without_stats(as_dict(run(root, use_cache=False)))
 
 
-@linux_only
-def test_the_forked_process_is_stopped_and_reaped_when_nothing_or_much_is_to_parse(tmp_path):
+@posix_only
+@pytest.mark.parametrize("mode, parser", MODES)
+def test_the_standby_process_is_stopped_and_reaped_when_nothing_or_much_is_to_parse(tmp_path, mode, parser):
     root = write_project(tmp_path, BIGGER)
-    cold = fresh_run(root)   # 13 files: the process pool parses them
-    warm = fresh_run(root)   # nothing changed
+    cold = fresh_run(root, mode=mode)   # 13 files: the process pool parses them
+    warm = fresh_run(root, mode=mode)   # nothing changed
     for out in (cold, warm):
-        assert (out["started"], out["answers"], out["children"]) == (1, [], "none")
+        assert (out["started"], out["answers"], out["children"]) == ([parser], [], "none")
     assert cold["report"]["stats"]["cached_files"] == 0
     assert without_stats(cold["report"]) == without_stats(warm["report"]) == without_stats(
         as_dict(run(root, use_cache=False)))
 
 
-@linux_only
-def test_a_forked_process_that_dies_leaves_its_files_to_this_one(tmp_path):
+KILL_BEFORE_SEND = """
+import signal
+def killing(send):
+    def killed_first(self, *args):
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        self.pid = 0
+        send(self, *args)
+    return killed_first
+standby.ForkedParser.send = killing(standby.ForkedParser.send)
+standby.SpawnedParser.send = killing(standby.SpawnedParser.send)
+"""
+
+
+@posix_only
+@pytest.mark.parametrize("mode, parser", MODES)
+def test_a_standby_process_that_dies_leaves_its_files_to_this_one(tmp_path, mode, parser):
     root = write_project(tmp_path, PROJECT)
     run(root)
     path, old, new, expected = EDITS["a helper now returns its argument (the caller's module is unchanged)"]
     (root / path).write_text((root / path).read_text().replace(old, new))
-    out = fresh_run(root, "import signal\n"
-                          "send = standby.ForkedParser.send\n"
-                          "standby.ForkedParser.send = lambda self, *args: os.kill(self.pid, signal.SIGKILL) or "
-                          "os.waitpid(self.pid, 0) and setattr(self, 'pid', 0) or send(self, *args)\n")
-    assert (out["started"], out["answers"], out["children"]) == (1, [], "none")
+    out = fresh_run(root, KILL_BEFORE_SEND, mode=mode)
+    assert (out["started"], out["answers"], out["children"]) == ([parser], [], "none")
     assert finding_rows(out["report"]) == expected
 
 
-@linux_only
-def test_a_file_larger_than_the_pipe_reaches_the_forked_process_whole(tmp_path):
-    """The child reads only after its import, so a big file goes in two parts (what the pipe takes at
-    once, the rest when the results are wanted): it must arrive whole."""
+@posix_only
+def test_a_spawned_parser_refuses_files_from_another_copy_of_privacylint(tmp_path):
+    """A new interpreter may import privacylint from elsewhere than this process did (a checkout in the
+    working folder, say): its facts would be stored under this version's cache keys, so it refuses."""
+    root = write_project(tmp_path, PROJECT)
+    run(root)
+    path, old, new, expected = EDITS["a helper now returns its argument (the caller's module is unchanged)"]
+    (root / path).write_text((root / path).read_text().replace(old, new))
+    out = fresh_run(root, "import privacylint\nprivacylint.__file__ = '/elsewhere/privacylint/__init__.py'\n",
+                    mode="spawn")
+    assert (out["started"], out["answers"], out["children"]) == (["SpawnedParser"], [], "none")
+    assert finding_rows(out["report"]) == expected
+    assert without_stats(out["report"]) == without_stats(as_dict(run(root, use_cache=False)))
+
+
+@posix_only
+def test_no_standby_process_when_it_is_off_or_there_is_one_job(tmp_path):
+    root = write_project(tmp_path, PROJECT)
+    run(root)
+    path, old, new, expected = EDITS["a helper now returns its argument (the caller's module is unchanged)"]
+    (root / path).write_text((root / path).read_text().replace(old, new))
+    out = fresh_run(root, mode="off")
+    assert (out["started"], out["answers"], out["children"]) == ([], [], "none")
+    assert finding_rows(out["report"]) == expected
+    assert standby_mode(1, "spawn") == standby_mode(1, "fork") == standby_mode(None, "off") == "off"
+
+
+def test_an_unknown_standby_mode_is_a_usage_error(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = write_project(tmp_path, PROJECT)
+    done = subprocess.run([sys.executable, "-m", "privacylint", "check", str(root)], capture_output=True, text=True,
+                          env={**os.environ, "PRIVACYLINT_STANDBY": "thread"})
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "privacylint: error: PRIVACYLINT_STANDBY must be one of fork, spawn, off, not 'thread'\n"
+
+
+@posix_only
+@pytest.mark.parametrize("mode, parser", MODES)
+def test_a_file_larger_than_the_pipe_reaches_the_standby_process_whole(tmp_path, mode, parser):
+    """A forked child reads only after its import, so a big file goes in two parts (what the pipe takes
+    at once, the rest when the results are wanted); a spawned one reads it in a thread while it
+    imports. It must arrive whole."""
     root = write_project(tmp_path, PROJECT)
     run(root)
     filler = "".join(f"def filler_{n}(items):\n    return [item * {n} for item in items]\n\n\n" for n in range(6000))
     (root / "shop/big.py").write_text(filler + "def leak(request):\n    print(request.POST['email'])\n")
-    out = fresh_run(root)
+    out = fresh_run(root, mode=mode)
     assert len((root / "shop/big.py").read_bytes()) > 256 * 1024
-    assert (out["started"], out["answers"], out["children"]) == (1, [[None]], "none")
+    assert (out["started"], out["answers"], out["children"]) == ([parser], [[None]], "none")
     assert finding_rows(out["report"]) == [("PL402", "shop/big.py", 24002, "user.contact.email", None)]
     assert without_stats(out["report"]) == without_stats(as_dict(run(root, use_cache=False)))
 
@@ -518,13 +584,13 @@ def test_files_go_to_the_pool_largest_first_in_batches_of_similar_size(tmp_path)
 ORIGINAL = {}   # the functions the dying ones stand in for (forked workers see this module as it is)
 
 
-def dying_parse(items):
+def dying_parse(sources):
     """A parse worker killed (out of memory, say) on the batch holding views.py."""
     import os
 
-    if any(item[0].relative == "shop/views.py" for item in items):
+    if any(source.file.relative == "shop/views.py" for source in sources):
         os._exit(1)
-    return ORIGINAL["parse"](items)
+    return ORIGINAL["parse"](sources)
 
 
 def dying_build(task):

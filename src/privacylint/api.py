@@ -30,7 +30,7 @@ from privacylint.errors import PrivacylintError
 from privacylint.facts import ModuleFacts
 from privacylint.manifest import Manifest, empty_manifest, load_manifest
 from privacylint.model import FileError, Finding, Flow, Report, SdkUse, SourceRead, UnresolvedCall
-from privacylint.standby import ForkedParser
+from privacylint.standby import StandbyParser
 
 Progress = Callable[[int, int], None]   # (files parsed, files to parse), for a progress bar
 ALL_CODES = tuple(check.code for check in CHECKS) + ("PL901",)
@@ -84,8 +84,8 @@ def open_project(options: Options) -> Project:
 
 
 def check(options: Options, project: Optional[Project] = None, progress: Optional[Progress] = None,
-          standby: Optional[ForkedParser] = None) -> tuple[Report, Project]:
-    """The report of one run. `standby`, a process the CLI forks before its imports, parses the
+          standby: Optional[StandbyParser] = None) -> tuple[Report, Project]:
+    """The report of one run. `standby`, a process the CLI starts before its imports, parses the
     files if there are only a few to parse (the caller stops it at the end)."""
     started = time.perf_counter()
     project = project or open_project(options)
@@ -224,7 +224,7 @@ def read_sources(files: list[ProjectFile], cache: FactsCache, overrides: dict[st
 
 
 def analyse(sources: list[SourceFile], project: Project, cache: FactsCache, jobs: Optional[int],
-            progress: Optional[Progress], standby: Optional[ForkedParser] = None) -> Analysis:
+            progress: Optional[Progress], standby: Optional[StandbyParser] = None) -> Analysis:
     """Facts (cached per file) -> module graphs -> flows, reusing the last run's work for whatever
     a change cannot affect (see incremental.py); the result is cached for the whole project."""
     project_key = cache.project_key([s.key for s in sources], project.manifest_digest)
@@ -303,37 +303,37 @@ def analyse_parsed(sources: list[SourceFile], parsing: Parsing, project: Project
     return analysis
 
 
-POOL_FILES = 8   # this many files to parse, or more, go to a process pool; fewer to a ForkedParser
+POOL_FILES = 8   # this many files to parse, or more, go to a process pool; fewer to a standby parser
 
 
 class Parsing:
     """The files whose facts are not in the cache, parsed from the start of a run: in a process pool
-    when there are many, or, for a few, by the run's ForkedParser (if it has one), while this process
+    when there are many, or, for a few, by the run's standby parser (if it has one), while this process
     imports networkx and loads the last run's state. `collect` then gives the facts of the modules a
     run needs. Facts that a worker stored in the cache are not sent back (None): the graph build
     loads them when it reads them, so they need not all fit in memory."""
 
     def __init__(self, sources: list[SourceFile], catalog: Catalog, cache: FactsCache, jobs: Optional[int],
-                 standby: Optional[ForkedParser] = None):
+                 standby: Optional[StandbyParser] = None):
         self.catalog, self.cache = catalog, cache
         # the largest first: a huge file starts early, and small ones fill the end of the run
         misses = sorted((source for source in sources if not cache.has(source.key)), key=lambda m: -len(m.content))
         self.misses = {source.key: source for source in misses}
         self.pool = None
         self.pending: Optional[Iterator] = None
-        self.forked: Optional[ForkedParser] = None
+        self.standby: Optional[StandbyParser] = None
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         use_pool = workers > 1 and len(self.misses) >= POOL_FILES
         if standby is not None and (use_pool or not self.misses):
             standby.close()   # not needed: stopped before the pool forks, so that no worker holds its pipes
         elif standby is not None:
-            self.forked = standby
-            standby.send([(m.file, m.content, m.key) for m in self.misses.values()], catalog, cache)
+            self.standby = standby
+            standby.send(list(self.misses.values()), catalog, cache)
         if use_pool:
             from concurrent.futures import ProcessPoolExecutor
 
             self.pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(catalog, cache))
-            batches = [[(m.file, m.content, m.key) for m in batch] for batch in batched(list(self.misses.values()))]
+            batches = batched(list(self.misses.values()))
             self.pending = itertools.chain.from_iterable(self.pool.map(_facts_of_batch, batches))
 
     def collect(self, needed: list[SourceFile], progress: Optional[Progress] = None,
@@ -350,10 +350,10 @@ class Parsing:
             except BrokenExecutor:  # a worker was killed (out of memory, say): the rest are parsed here
                 pass
             self.close()
-        elif self.forked is not None:
+        elif self.standby is not None:
             try:
-                outcomes.extend(self.forked.results())
-            except ChildProcessError:  # the forked process died: its files are parsed here
+                outcomes.extend(self.standby.results())
+            except ChildProcessError:  # the standby process died: its files are parsed here
                 pass
         outcomes += reporting((facts_stored(m.file, m.content, m.key, self.catalog, self.cache, keep=True)
                                for m in misses[len(outcomes):]), len(misses) - len(outcomes), progress)
@@ -464,8 +464,13 @@ def _init_worker(catalog: Catalog, cache: FactsCache) -> None:
     gc.enable()  # a forked worker inherits the paused collector; a worker's trees come and go
 
 
-def _facts_of_batch(items: list[tuple[ProjectFile, bytes, str]]) -> list:
-    return [facts_stored(*item, _WORKER_CATALOG, _WORKER_CACHE, keep=False) for item in items]
+def _facts_of_batch(sources: list[SourceFile]) -> list:
+    return facts_of(sources, _WORKER_CATALOG, _WORKER_CACHE)
+
+
+def facts_of(sources: list[SourceFile], catalog: Catalog, cache: FactsCache) -> list:
+    """What each file gave, as facts_stored returns it (for a worker or a standby parser)."""
+    return [facts_stored(source.file, source.content, source.key, catalog, cache, keep=False) for source in sources]
 
 
 def facts_stored(file: ProjectFile, content: bytes, key: str, catalog: Catalog, cache: FactsCache, keep: bool):

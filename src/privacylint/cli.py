@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NoReturn, Optional, Sequence
 from privacylint import __version__
 
 if TYPE_CHECKING:
-    from privacylint.standby import ForkedParser
+    from privacylint.standby import StandbyParser
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_FAILURE = 0, 1, 2
 
@@ -180,13 +180,18 @@ def run_check(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("privacylint: error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_FAILURE
-    from privacylint.standby import standby_parser
+    from privacylint.standby import standby_mode, standby_parser
 
-    with standby_parser(args.jobs) as standby:   # forked first, to load LibCST while this process loads the rest
+    try:
+        mode = standby_mode(args.jobs, os.environ.get("PRIVACYLINT_STANDBY") or None)
+    except ValueError as error:
+        print(f"privacylint: error: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    with standby_parser(mode) as standby:   # started first, to load LibCST while this process loads the rest
         return checked(args, standby)
 
 
-def checked(args: argparse.Namespace, standby: Optional[ForkedParser]) -> int:
+def checked(args: argparse.Namespace, standby: Optional[StandbyParser]) -> int:
     from privacylint.api import Options, check
     from privacylint.baseline import load_baseline, without_baselined, write_baseline
     from privacylint.errors import PrivacylintError
