@@ -225,7 +225,7 @@ def standby_mode(jobs: Optional[int], requested: Optional[str]) -> str:
 def standby_parser(mode: str) -> Iterator[Optional[StandbyParser]]:
     """A standby parser started in that mode (none if off, or if it cannot be started), stopped and
     reaped at the end whatever happens."""
-    parser: Optional[StandbyParser] = None
+    parser: Optional[StandbyParser]
     try:
         parser = ForkedParser() if mode == "fork" else SpawnedParser() if mode == "spawn" else None
     except OSError:   # no process could be started: the few files are parsed here
