@@ -324,6 +324,15 @@ def without_stats(report: dict) -> dict:
     return {key: value for key, value in report.items() if key != "stats"}
 
 
+def helper_edited_after_a_run(tmp_path):
+    """The project, cached by a run, then one helper edited: its root and the findings expected now."""
+    root = write_project(tmp_path, PROJECT)
+    run(root)
+    path, old, new, expected = EDITS["a helper now returns its argument (the caller's module is unchanged)"]
+    (root / path).write_text((root / path).read_text().replace(old, new))
+    return root, expected
+
+
 posix_only = pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="the test counts children with waitpid")
 MODES = [("fork", "ForkedParser"), ("spawn", "SpawnedParser")]
 
@@ -334,10 +343,7 @@ def test_a_few_changed_files_are_parsed_by_a_process_started_with_the_run(tmp_pa
     """LibCST not loaded yet and one changed file: the process started with the command (forked, or a new
     interpreter) parses it and stores its facts (it answers None, not the facts); the report is exactly
     a cold run's."""
-    root = write_project(tmp_path, PROJECT)
-    run(root)
-    path, old, new, expected = EDITS["a helper now returns its argument (the caller's module is unchanged)"]
-    (root / path).write_text((root / path).read_text().replace(old, new))
+    root, expected = helper_edited_after_a_run(tmp_path)
     out = fresh_run(root, mode=mode)
     assert (out["started"], out["answers"], out["children"]) == ([parser], [[None]], "none")
     assert finding_rows(out["report"]) == expected
@@ -375,10 +381,7 @@ standby.SpawnedParser.send = killing(standby.SpawnedParser.send)
 @posix_only
 @pytest.mark.parametrize("mode, parser", MODES)
 def test_a_standby_process_that_dies_leaves_its_files_to_this_one(tmp_path, mode, parser):
-    root = write_project(tmp_path, PROJECT)
-    run(root)
-    path, old, new, expected = EDITS["a helper now returns its argument (the caller's module is unchanged)"]
-    (root / path).write_text((root / path).read_text().replace(old, new))
+    root, expected = helper_edited_after_a_run(tmp_path)
     out = fresh_run(root, KILL_BEFORE_SEND, mode=mode)
     assert (out["started"], out["answers"], out["children"]) == ([parser], [], "none")
     assert finding_rows(out["report"]) == expected
@@ -388,10 +391,7 @@ def test_a_standby_process_that_dies_leaves_its_files_to_this_one(tmp_path, mode
 def test_a_spawned_parser_refuses_files_from_another_copy_of_privacylint(tmp_path):
     """A new interpreter may import privacylint from elsewhere than this process did (a checkout in the
     working folder, say): its facts would be stored under this version's cache keys, so it refuses."""
-    root = write_project(tmp_path, PROJECT)
-    run(root)
-    path, old, new, expected = EDITS["a helper now returns its argument (the caller's module is unchanged)"]
-    (root / path).write_text((root / path).read_text().replace(old, new))
+    root, expected = helper_edited_after_a_run(tmp_path)
     out = fresh_run(root, "import privacylint\nprivacylint.__file__ = '/elsewhere/privacylint/__init__.py'\n",
                     mode="spawn")
     assert (out["started"], out["answers"], out["children"]) == (["SpawnedParser"], [], "none")
@@ -401,10 +401,7 @@ def test_a_spawned_parser_refuses_files_from_another_copy_of_privacylint(tmp_pat
 
 @posix_only
 def test_no_standby_process_when_it_is_off_or_there_is_one_job(tmp_path):
-    root = write_project(tmp_path, PROJECT)
-    run(root)
-    path, old, new, expected = EDITS["a helper now returns its argument (the caller's module is unchanged)"]
-    (root / path).write_text((root / path).read_text().replace(old, new))
+    root, expected = helper_edited_after_a_run(tmp_path)
     out = fresh_run(root, mode="off")
     assert (out["started"], out["answers"], out["children"]) == ([], [], "none")
     assert finding_rows(out["report"]) == expected
